@@ -1,0 +1,65 @@
+# Two commands for a new machine: `make run` and `make test`. The rest serves them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
+NPM_TOOLS := vnu-jar@26.9.27 axe-core@4.14.1
+
+.PHONY: run test install install-dev translations extract-messages lint format schema bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+install-dev: $(VENV)/.installed-dev translations node_modules/.installed
+
+# The compiled catalogues are built, never committed.
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^compiling' || true
+
+node_modules/.installed:
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --silent --no-save --no-package-lock --no-audit --no-fund $(NPM_TOOLS) && touch $@; \
+	else echo "npm not found: the HTML and accessibility checks will be skipped"; fi
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install-dev
+	@if [ -x /usr/bin/chromium ]; then /usr/bin/chromium --version 2>/dev/null | head -1; \
+	else echo "Chromium not found: browser tests skip. Install it with: sudo apt-get install chromium"; fi
+	@$(BIN)/python -c "import importlib.metadata as m; print('playwright', m.version('playwright'))"
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Update the catalogues from the source (then translate the new German entries).
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext -o translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python scripts/fill_english_catalogue.py translations/en/LC_MESSAGES/messages.po
+
+bench: install-dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules instance/diskurs.sqlite3 .pytest_cache

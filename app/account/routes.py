@@ -1,0 +1,3 @@
+"""Routes of this feature."""
+
+from app.account import bp  # noqa: F401

@@ -1,0 +1,92 @@
+"""Reading: the home page, articles, topics, fixed pages, feeds and the health check."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select, text
+
+from app.articles import bp
+from app.comments.discussion import discussion_context
+from app.extensions import db
+from app.models import Article, Page, utcnow
+from app.permissions import is_admin
+from app.services import articles as article_service
+
+
+def _page_number() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+@bp.get("/")
+def home():  # noqa: ANN201
+    listing = article_service.list_page(
+        db.session, utcnow(), _page_number(), current_app.config["ARTICLES_PER_PAGE"]
+    )
+    if not listing.articles and listing.page > 1:
+        abort(404)
+    return render_template("articles/index.html", listing=listing)
+
+
+@bp.get("/topics/<slug>")
+def topic(slug: str):  # noqa: ANN201
+    found = article_service.topic_by_slug(db.session, slug)
+    if found is None:
+        abort(404)
+    listing = article_service.list_page(
+        db.session, utcnow(), _page_number(), current_app.config["ARTICLES_PER_PAGE"], found
+    )
+    return render_template("articles/topic.html", topic=found, listing=listing)
+
+
+@bp.get("/articles/<slug>")
+def article(slug: str):  # noqa: ANN201
+    lookup = article_service.find_by_slug(db.session, slug)
+    found, now = lookup.article, utcnow()
+    if found is None:
+        abort(404)
+    if found.deleted_at is not None:
+        abort(410)
+    if not found.is_public_at(now) and not _may_preview(found):
+        abort(404)
+    if lookup.redirect_to:
+        return redirect(url_for("articles.article", slug=lookup.redirect_to, **request.args), 301)
+    neighbours = article_service.neighbours(db.session, found, now)
+    return render_template(
+        "articles/article.html",
+        article=found,
+        neighbours=neighbours,
+        **discussion_context(found, now),
+    )
+
+
+def _may_preview(article: Article) -> bool:
+    """Admins see drafts and scheduled articles, to check them before readers do."""
+    return is_admin(current_user)
+
+
+@bp.get("/pages/<slug>")
+def page(slug: str):  # noqa: ANN201
+    found = db.session.scalar(select(Page).where(Page.slug == slug))
+    if found is None:
+        abort(404)
+    return render_template("articles/page.html", page=found)
+
+
+@bp.get("/feed.atom")
+def feed():  # noqa: ANN201
+    entries = article_service.latest(db.session, utcnow(), current_app.config["FEED_SIZE"])
+    body = render_template("feeds/articles.xml", entries=entries)
+    response = make_response(body)
+    response.mimetype = "application/atom+xml"
+    return response
+
+
+@bp.get("/healthz")
+def healthz():  # noqa: ANN201
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure of the database means "not healthy"
+        current_app.logger.exception("health check: database unreachable")
+        return {"status": "error", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}

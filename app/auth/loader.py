@@ -1,0 +1,28 @@
+"""How a login session finds its user again."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db, login_manager
+from app.models import User
+
+
+def load_user(session_id: str) -> User | None:
+    """Session ids are ``"<id>:<session_version>"``; an old version no longer logs in."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version) or user.is_deleted:
+        return None
+    return user
+
+
+def init_login(app: Flask) -> None:
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"

@@ -1,0 +1,133 @@
+"""Settings: defaults here, then ``instance/config.py``, then ``DISKURS_<NAME>`` variables.
+
+Every setting the site knows is listed in :data:`DEFAULTS`; an environment variable is
+converted to the type of its default, so ``DISKURS_COMMENT_MAX_LINKS=4`` arrives as an int.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "DISKURS_"
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",
+    "DATABASE_URL": None,  # None: a SQLite file in the instance folder
+    "SECRET_KEY": None,  # None: generated once into the instance folder (development only)
+    "SITE_NAME": "Diskurs",
+    "DEFAULT_LOCALE": "de",
+    "TIMEZONE": "Europe/Berlin",
+    "COMMENT_MODERATION": "first",
+    "COMMENT_MAX_LINKS": 2,
+    "COMMENT_MAX_LENGTH": 5000,
+    "COMMENT_MAX_DEPTH": 5,
+    "COMMENT_EDIT_MINUTES": 15,
+    "COMMENTS_PER_PAGE": 50,
+    "FLAG_THRESHOLD": 3,
+    "COMMENT_MIN_INTERVAL_SECONDS": 15,
+    "COMMENTS_PER_HOUR": 10,
+    "COMMENT_HOLD_WORDS": [],
+    "COMMENT_BLOCK_WORDS": [],
+    "ARTICLES_PER_PAGE": 10,
+    "FEED_SIZE": 20,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_ENABLED": True,
+    "TRUSTED_PROXIES": 0,
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_USE_TLS": False,
+    "MAIL_FROM": "diskurs@localhost",
+    "EMAIL_CONFIRM_HOURS": 48,
+    "PASSWORD_RESET_MINUTES": 60,
+}
+
+SUPPORTED_LOCALES = ("de", "en")
+
+
+class ConfigError(RuntimeError):
+    """The settings cannot work together; the message says what to change."""
+
+
+def _coerce(name: str, raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{ENV_PREFIX}{name} must be a whole number, got {raw!r}") from exc
+    if isinstance(default, list):
+        raw = raw.strip()
+        if raw.startswith("["):
+            return list(json.loads(raw))
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    return raw
+
+
+def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the settings for one app: defaults, instance file, environment, then *overrides*."""
+    settings = dict(DEFAULTS)
+    instance_file = instance_path / "config.py"
+    if instance_file.is_file():
+        namespace: dict[str, Any] = {}
+        exec(compile(instance_file.read_text(), str(instance_file), "exec"), namespace)  # noqa: S102
+        settings.update({k: v for k, v in namespace.items() if k.isupper()})
+    for name, default in DEFAULTS.items():
+        raw = os.environ.get(ENV_PREFIX + name)
+        if raw is not None:
+            settings[name] = _coerce(name, raw, default)
+    if overrides:
+        settings.update(overrides)
+    _finish(settings, instance_path)
+    return settings
+
+
+def _finish(settings: dict[str, Any], instance_path: Path) -> None:
+    production = settings["ENV"] == "production"
+    if not settings.get("SECRET_KEY"):
+        if production:
+            raise ConfigError(
+                "DISKURS_ENV=production needs a secret key: set DISKURS_SECRET_KEY to a long "
+                'random value, for example the output of: python3 -c "import secrets; '
+                'print(secrets.token_hex(32))"'
+            )
+        settings["SECRET_KEY"] = _development_secret(instance_path)
+    if not settings.get("DATABASE_URL"):
+        settings["DATABASE_URL"] = f"sqlite:///{instance_path / 'diskurs.sqlite3'}"
+    if settings["DEFAULT_LOCALE"] not in SUPPORTED_LOCALES:
+        raise ConfigError(f"DISKURS_DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}")
+    if settings["COMMENT_MODERATION"] not in {"all", "first", "none"}:
+        raise ConfigError("DISKURS_COMMENT_MODERATION must be all, first or none")
+
+    # Names the extensions read.
+    settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
+    settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    settings["BABEL_DEFAULT_LOCALE"] = settings["DEFAULT_LOCALE"]
+    settings["BABEL_DEFAULT_TIMEZONE"] = settings["TIMEZONE"]
+    settings["DEBUG"] = not production and settings.get("DEBUG", False)
+    settings["SESSION_COOKIE_HTTPONLY"] = True
+    settings["SESSION_COOKIE_SAMESITE"] = "Lax"
+    settings["SESSION_COOKIE_SECURE"] = production
+    settings["REMEMBER_COOKIE_HTTPONLY"] = True
+    settings["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+    settings["REMEMBER_COOKIE_SECURE"] = production
+    settings["PREFERRED_URL_SCHEME"] = "https" if production else "http"
+    settings["WTF_CSRF_TIME_LIMIT"] = None  # tied to the session instead of a clock
+
+
+def _development_secret(instance_path: Path) -> str:
+    """Generate the development key once and keep it, so sessions survive a restart."""
+    key_file = instance_path / "secret_key"
+    if key_file.is_file():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key

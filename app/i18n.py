@@ -1,0 +1,62 @@
+"""Language and time zone: the member's choice, else the browser's, else the site default."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from app.config import SUPPORTED_LOCALES
+from app.extensions import babel
+
+
+def select_locale() -> str:
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in SUPPORTED_LOCALES:
+        return user_locale
+    best = request.accept_languages.best_match(SUPPORTED_LOCALES) if request else None
+    return best or current_app.config["DEFAULT_LOCALE"]
+
+
+def current_locale() -> str:
+    """The language of this response, for ``<html lang>`` and feeds."""
+    locale = get_locale()
+    return locale.language if locale else current_app.config["DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def site_timezone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def local_date(moment: datetime | None) -> str:
+    """A date in the site's time zone, as the reader's language writes it."""
+    return format_date(moment, "long") if moment else ""
+
+
+def local_datetime(moment: datetime | None) -> str:
+    return format_datetime(moment, "medium") if moment else ""
+
+
+def iso_datetime(moment: datetime | None) -> str:
+    """The exact moment for ``<time datetime>``: ISO 8601 in UTC."""
+    return moment.isoformat().replace("+00:00", "Z") if moment else ""
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(app.root_path + "/../translations"),
+    )
+    app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.filters.update(
+        local_date=local_date, local_datetime=local_datetime, iso_datetime=iso_datetime
+    )

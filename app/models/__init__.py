@@ -1,0 +1,38 @@
+"""The data model. Import models from here."""
+
+from app.models.article import Article, ArticleSlug, Page, Topic, article_topics
+from app.models.base import UTCDateTime, utcnow
+from app.models.comment import (
+    Comment,
+    CommentDraft,
+    CommentRevision,
+    CommentStatus,
+    Flag,
+    FlagReason,
+)
+from app.models.moderation import ModerationAction, ModerationEvent, SiteSetting
+from app.models.user import AccountState, User, UserRole, email_key, username_key
+
+__all__ = [
+    "AccountState",
+    "Article",
+    "ArticleSlug",
+    "Comment",
+    "CommentDraft",
+    "CommentRevision",
+    "CommentStatus",
+    "Flag",
+    "FlagReason",
+    "ModerationAction",
+    "ModerationEvent",
+    "Page",
+    "SiteSetting",
+    "Topic",
+    "UTCDateTime",
+    "User",
+    "UserRole",
+    "article_topics",
+    "email_key",
+    "username_key",
+    "utcnow",
+]

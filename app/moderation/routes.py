@@ -1,0 +1,3 @@
+"""Routes of this feature."""
+
+from app.moderation import bp  # noqa: F401

@@ -1,0 +1,121 @@
+"""Who may do what. Views use the decorators and predicates; templates the same predicates.
+
+Every predicate takes the user (possibly anonymous) and, where time matters, ``now``, so the
+rules can be tested without a request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any
+
+from flask import abort, current_app
+from flask_login import current_user
+
+from app.models import Article, Comment, CommentStatus, User, UserRole, utcnow
+
+
+def _is_member(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and not user.is_deleted
+
+
+def is_moderator(user: Any) -> bool:
+    return _is_member(user) and user.has_role(UserRole.MODERATOR)
+
+
+def is_admin(user: Any) -> bool:
+    return _is_member(user) and user.has_role(UserRole.ADMIN)
+
+
+def is_banned(user: Any, now: datetime | None = None) -> bool:
+    return _is_member(user) and user.is_banned_at(now or utcnow())
+
+
+def can_write(user: Any, now: datetime | None = None) -> bool:
+    """May write at all: logged in, email confirmed, not banned, not deleted."""
+    return _is_member(user) and user.is_confirmed and not user.is_banned_at(now or utcnow())
+
+
+def can_comment_on(user: Any, article: Article, now: datetime | None = None) -> bool:
+    if not can_write(user, now):
+        return False
+    return article.comments_open or is_moderator(user)
+
+
+def can_see_comment(user: Any, comment: Comment) -> bool:
+    if comment.status is CommentStatus.VISIBLE:
+        return True
+    if is_moderator(user):
+        return True
+    own = _is_member(user) and comment.author_id == user.id
+    return own and comment.status in (CommentStatus.PENDING, CommentStatus.HIDDEN)
+
+
+def can_edit_comment(user: Any, comment: Comment, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    if not can_write(user, now) or comment.author_id != user.id:
+        return False
+    if comment.status is CommentStatus.DELETED:
+        return False
+    window = timedelta(minutes=current_app.config["COMMENT_EDIT_MINUTES"])
+    return now - comment.created_at <= window
+
+
+def can_delete_comment(user: Any, comment: Comment) -> bool:
+    if comment.status is CommentStatus.DELETED:
+        return False
+    if is_moderator(user):
+        return True
+    return _is_member(user) and comment.author_id == user.id
+
+
+def can_flag_comment(user: Any, comment: Comment, now: datetime | None = None) -> bool:
+    return (
+        can_write(user, now)
+        and comment.status is CommentStatus.VISIBLE
+        and comment.author_id != user.id
+    )
+
+
+def can_moderate(user: Any) -> bool:
+    return is_moderator(user)
+
+
+def can_change_role(actor: Any, target: User) -> bool:
+    return is_admin(actor) and not target.is_deleted
+
+
+def role_required(role: UserRole) -> Callable:
+    """View decorator: readers are sent to log in, members without *role* get 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if not current_user.has_role(role) or current_user.is_deleted:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+moderator_required = role_required(UserRole.MODERATOR)
+admin_required = role_required(UserRole.ADMIN)
+
+TEMPLATE_PREDICATES = {
+    "is_moderator": is_moderator,
+    "is_admin": is_admin,
+    "is_banned": is_banned,
+    "can_write": can_write,
+    "can_comment_on": can_comment_on,
+    "can_see_comment": can_see_comment,
+    "can_edit_comment": can_edit_comment,
+    "can_delete_comment": can_delete_comment,
+    "can_flag_comment": can_flag_comment,
+    "can_moderate": can_moderate,
+}

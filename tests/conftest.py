@@ -1,0 +1,131 @@
+"""Fixtures for the whole suite, in the manner of the Flask tutorial.
+
+The database is real: SQLite by default, PostgreSQL with ``--database=postgresql`` (CI runs
+both). The schema is always built by the migrations, once per run; each test then gets a
+fresh copy (SQLite) or emptied tables (PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from tests.support import (
+    PG_ADMIN_URL,
+    Factory,
+    drop_pg_database,
+    empty_tables,
+    postgres_available,
+    require,
+)
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+TEST_SETTINGS = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "RATELIMIT_ENABLED": False,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "COMMENT_MIN_INTERVAL_SECONDS": 0,
+    "COMMENTS_PER_HOUR": 10_000,
+    "MAIL_SERVER": None,
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=["sqlite", "postgresql"],
+        default=os.environ.get("DISKURS_TEST_DATABASE", "sqlite"),
+        help="which database the suite runs against",
+    )
+
+
+@pytest.fixture(scope="session")
+def database_kind(request: pytest.FixtureRequest) -> str:
+    return request.config.getoption("--database")
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """``../shared``: the seeds and corpora tests read (never copied into the project)."""
+    require(SHARED.is_dir(), f"../shared is missing at {SHARED}")
+    return SHARED
+
+
+def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
+    settings = dict(TEST_SETTINGS, DATABASE_URL=database_url, INSTANCE_PATH=tmp_path / "instance")
+    settings.update(overrides)
+    return create_app(settings)
+
+
+def migrate_to_head(app: Flask) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def database_template(database_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database: a template file for SQLite, a throwaway database for PostgreSQL."""
+    base = tmp_path_factory.mktemp("template")
+    if database_kind == "sqlite":
+        url = f"sqlite:///{base / 'template.sqlite3'}"
+        migrate_to_head(make_app(url, base))
+        yield url
+        return
+    require(postgres_available(), "PostgreSQL is not reachable at 127.0.0.1:5432")
+    name = f"diskurs_test_{uuid.uuid4().hex[:12]}"
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    migrate_to_head(make_app(url, base))
+    yield url
+    drop_pg_database(name)
+
+
+@pytest.fixture
+def database_url(database_template: str, database_kind: str, tmp_path: Path) -> Iterator[str]:
+    """A database for one test, with the schema and nothing else."""
+    if database_kind == "sqlite":
+        source = Path(database_template.removeprefix("sqlite:///"))
+        target = tmp_path / "test.sqlite3"
+        shutil.copyfile(source, target)
+        yield f"sqlite:///{target}"
+        return
+    yield database_template
+    empty_tables(database_template)
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    application = make_app(database_url, tmp_path)
+    yield application
+    with application.app_context():
+        from app.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app: Flask) -> Factory:
+    """Create users, articles and comments directly through the services."""
+    return Factory(app)
