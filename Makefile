@@ -26,7 +26,7 @@ install-dev: $(VENV)/.installed-dev translations node_modules/.installed
 
 # The compiled catalogues are built, never committed.
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^compiling' || true
+	@$(BIN)/python scripts/catalogues.py compile
 
 node_modules/.installed:
 	@if command -v npm >/dev/null 2>&1; then \
@@ -63,3 +63,9 @@ bench: install-dev
 
 clean:
 	rm -rf $(VENV) node_modules instance/diskurs.sqlite3 .pytest_cache
+
+# While nothing is released, the schema is one migration: regenerate it after a model change.
+schema: $(VENV)/.installed
+	rm -f migrations/versions/0001_core_schema.py /tmp/diskurs-schema.sqlite3
+	DISKURS_DATABASE_URL=sqlite:////tmp/diskurs-schema.sqlite3 $(FLASK) db migrate --rev-id 0001 -m "core schema"
+	rm -f /tmp/diskurs-schema.sqlite3

@@ -1,3 +1,3 @@
-"""Routes of this feature."""
+"""Admin: settings."""
 
 from app.admin import bp  # noqa: F401

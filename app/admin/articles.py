@@ -1,0 +1,3 @@
+"""Admin: articles."""
+
+from app.admin import bp  # noqa: F401

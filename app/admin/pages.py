@@ -1,0 +1,3 @@
+"""Admin: pages."""
+
+from app.admin import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Admin: users."""
+
+from app.admin import bp  # noqa: F401

@@ -1,0 +1,1 @@
+// Comments: reply in place, preview, drafts kept in the browser.

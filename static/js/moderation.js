@@ -1,0 +1,1 @@
+// Moderation: quicker decisions in the queue.
