@@ -9,7 +9,7 @@ from datetime import date
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.extensions import db
 from app.models import UserRole, utcnow
@@ -51,7 +51,8 @@ def create_user_command(name: str, email: str, role: str, password: str) -> None
 
 
 @articles_cli.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+# Paths are checked by the importer, so one bad path is reported without stopping the others.
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--date",
     "default_date",
@@ -71,6 +72,7 @@ def import_command(paths: tuple[str, ...], default_date) -> None:  # noqa: ANN00
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Fill an empty database with demo articles, accounts and comments."""
     from app.services.demo import load_demo
