@@ -14,6 +14,8 @@ from functools import lru_cache
 import bleach
 from bleach.linkifier import Linker
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 
 COMMENT_REL = "nofollow ugc noopener"
 ARTICLE_REL = "noopener"
@@ -51,7 +53,69 @@ def _comment_markdown() -> MarkdownIt:
 def _article_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    md.core.ruler.push("article_headings", _demote_top_headings)
+    md.core.ruler.push("article_figures", _captioned_figures)
     return md
+
+
+def _demote_top_headings(state: StateCore) -> None:
+    # The article's title is the page's only <h1>; a "# Heading" in the body is a section.
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
+
+
+def _lone_image(inline: Token) -> Token | None:
+    """The image that is the only content of a paragraph, if it has a title."""
+    parts = [
+        child
+        for child in inline.children or []
+        if not (
+            child.type in ("softbreak", "hardbreak")
+            or (child.type == "text" and not child.content.strip())
+        )
+    ]
+    if (
+        len(parts) == 1
+        and parts[0].type == "image"
+        and str(parts[0].attrs.get("title", "")).strip()
+    ):
+        return parts[0]
+    return None
+
+
+def _captioned_figures(state: StateCore) -> None:
+    """``![alt](url "Caption")`` alone in a paragraph becomes a figure with a caption."""
+    tokens, result, index = state.tokens, [], 0
+    while index < len(tokens):
+        token = tokens[index]
+        window = tokens[index : index + 3]
+        image = None
+        if (
+            token.type == "paragraph_open"
+            and not token.hidden
+            and len(window) == 3
+            and window[1].type == "inline"
+            and window[2].type == "paragraph_close"
+        ):
+            image = _lone_image(window[1])
+        if image is None:
+            result.append(token)
+            index += 1
+            continue
+        caption = " ".join(str(image.attrs.pop("title")).split())
+        window[1].children = [image]
+        caption_text = Token("text", "", 0, content=caption)
+        result += [
+            Token("figure_open", "figure", 1, block=True),
+            window[1],
+            Token("figcaption_open", "figcaption", 1, block=True),
+            Token("inline", "", 0, content=caption, children=[caption_text]),
+            Token("figcaption_close", "figcaption", -1, block=True),
+            Token("figure_close", "figure", -1, block=True),
+        ]
+        index += 3
+    state.tokens = result
 
 
 def _set_rel(rel: str):

@@ -7,13 +7,32 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import text
 from app.models import Article, ArticleSlug, Topic
+from app.services import articles as reading
 from app.services.errors import Conflict, InvalidInput
 from app.services.slugs import is_valid_slug, slugify
+
+TITLE_MAX = 200
+AUTHOR_MAX = 100
+TOPIC_MAX = 80
+TOPIC_SLUG_MAX = 100
+SUMMARY_MAX = 2000
+BODY_MAX = 200_000
+
+
+class SlugTaken(Conflict):
+    """The slug belongs, or once belonged, to another article."""
+
+    field = "slug"
+
+
+class StaleEdit(Conflict):
+    """The article was saved by someone else after the editor was opened."""
 
 
 @dataclass
@@ -31,13 +50,23 @@ class ArticleInput:
     author_id: int | None = None
 
 
+def split_topics(raw: str) -> list[str]:
+    """Topic names typed as a comma-separated list."""
+    return [name.strip() for name in raw.split(",") if name.strip()]
+
+
 def find_or_create_topics(session: Session, names: Iterable[str]) -> list[Topic]:
     """Topics by name, created when new; the same name twice gives one topic."""
     wanted: dict[str, str] = {}
     for name in names:
         name = " ".join(name.split())
-        if name and slugify(name):
-            wanted.setdefault(slugify(name), name)
+        if len(name) > TOPIC_MAX:
+            raise InvalidInput(
+                _l("A topic name has at most %(num)d characters.", num=TOPIC_MAX), field="topics"
+            )
+        slug = slugify(name, max_length=TOPIC_SLUG_MAX)
+        if name and slug:
+            wanted.setdefault(slug, name)
     if not wanted:
         return []
     existing = {t.slug: t for t in session.scalars(select(Topic).where(Topic.slug.in_(wanted)))}
@@ -66,23 +95,57 @@ def _check_slug(session: Session, slug: str, article: Article | None) -> None:
         )
     owner = slug_owner(session, slug)
     if owner is not None and (article is None or owner != article.id):
-        raise Conflict(_l("Another article has or had this slug; choose another."))
+        raise SlugTaken(_l("Another article has or had this slug; choose another."))
+
+
+def check_body(body: str) -> str:
+    """The Markdown of an article or page, with line ends unified; refuses images without alt."""
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    if len(body) > BODY_MAX:
+        raise InvalidInput(_l("The text is too long."), field="body")
+    missing = text.images_without_alt(body)
+    if missing:
+        raise InvalidInput(
+            _l(
+                "Every image needs a description for people who cannot see it: "
+                "![what the image shows](address). Missing for: %(images)s",
+                images=", ".join(missing),
+            ),
+            field="body",
+        )
+    return body
+
+
+def check_title(raw: str) -> str:
+    title = " ".join(raw.split())
+    if not title:
+        raise InvalidInput(_l("Please give the article a title."), field="title")
+    if len(title) > TITLE_MAX:
+        raise InvalidInput(
+            _l("A title has at most %(num)d characters.", num=TITLE_MAX), field="title"
+        )
+    return title
 
 
 def _apply(session: Session, article: Article, data: ArticleInput, now: datetime) -> None:
-    title = " ".join(data.title.split())
-    if not title:
-        raise InvalidInput(_l("Please give the article a title."), field="title")
-    article.title = title
-    article.author_name = " ".join(data.author_name.split())
+    article.title = check_title(data.title)
+    author = " ".join(data.author_name.split())
+    if not author or len(author) > AUTHOR_MAX:
+        raise InvalidInput(
+            _l("Please give an author name of at most %(num)d characters.", num=AUTHOR_MAX),
+            field="author_name",
+        )
+    body = check_body(data.body)
+    summary = (data.summary or "").strip() or None
+    if summary and len(summary) > SUMMARY_MAX:
+        raise InvalidInput(_l("The excerpt is too long."), field="summary")
+    article.author_name = author
     article.author_id = data.author_id
-    article.body = data.body
-    article.body_html = text.render_article(data.body)
-    article.summary = (data.summary or "").strip() or None
+    article.body = body
+    article.body_html = text.render_article(body)
+    article.summary = summary
     article.excerpt = (
-        text.excerpt(text.render_article(article.summary))
-        if article.summary
-        else text.excerpt(article.body_html)
+        text.excerpt(text.render_article(summary)) if summary else text.excerpt(article.body_html)
     )
     article.topics = find_or_create_topics(session, data.topics)
     article.published_at = data.published_at
@@ -91,14 +154,70 @@ def _apply(session: Session, article: Article, data: ArticleInput, now: datetime
     article.discussion_version = (article.discussion_version or 0) + 1
 
 
+def public_neighbour_ids(session: Session, article: Article, now: datetime) -> set[int]:
+    """The previous and next public articles of *article*, if it is public itself."""
+    if article.id is None or not article.is_public_at(now):
+        return set()
+    found = reading.neighbours(session, article, now)
+    return {other.id for other in (found.previous, found.next) if other is not None}
+
+
+def touch_articles(session: Session, ids: Iterable[int]) -> None:
+    """Mark the pages of *ids* as changed (their previous/next links show other articles)."""
+    ids = set(ids)
+    if not ids:
+        return
+    session.execute(
+        update(Article)
+        .where(Article.id.in_(ids))
+        .values(discussion_version=Article.discussion_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Article) and obj.id in ids:
+            session.expire(obj, ["discussion_version"])
+
+
+def _listing_shape(article: Article, now: datetime) -> tuple:
+    """What an article's neighbours show of it: whether and where it is listed, and its link."""
+    public = article.is_public_at(now)
+    return (public, article.published_at if public else None, article.title, article.slug)
+
+
 def create_article(session: Session, data: ArticleInput, now: datetime) -> Article:
     slug = data.slug or slugify(data.title)
+    check_title(data.title)
     _check_slug(session, slug, None)
     article = Article(slug=slug, created_at=now, revision=1, discussion_version=0)
     _apply(session, article, data, now)
     session.add(article)
     session.flush()
+    touch_articles(session, public_neighbour_ids(session, article, now))
     return article
+
+
+def _claim_revision(session: Session, article: Article, expected: int) -> None:
+    """Raise the revision only if it is still *expected*, atomically in the database.
+
+    Checking in Python alone would let two saves sent at the same moment both pass.
+    """
+    stale = StaleEdit(
+        _l(
+            "Someone else saved this article after you opened it. Your text is kept "
+            "below; compare it with the current version before saving again."
+        )
+    )
+    if expected != article.revision:
+        raise stale
+    claimed = session.execute(
+        update(Article)
+        .where(Article.id == article.id, Article.revision == expected)
+        .values(revision=expected + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise stale
+    set_committed_value(article, "revision", expected + 1)
 
 
 def update_article(
@@ -108,26 +227,44 @@ def update_article(
     now: datetime,
     expected_revision: int | None = None,
 ) -> Article:
-    """Save *data* over *article*; refuse if it changed since *expected_revision* was read."""
-    if expected_revision is not None and expected_revision != article.revision:
-        raise Conflict(
-            _l(
-                "Someone else saved this article after you opened it. Your text is kept "
-                "below; compare it with the current version before saving again."
-            )
-        )
+    """Save *data* over *article*; refuse if it changed since *expected_revision* was read.
+
+    On a refusal some changes may already be flushed: the caller rolls the session back.
+    """
+    if expected_revision is not None:
+        _claim_revision(session, article, expected_revision)
+    else:
+        article.revision += 1
     slug = data.slug or article.slug
     if slug != article.slug:
         _check_slug(session, slug, article)
         change_slug(session, article, slug)
     was_public = article.is_public_at(now)
-    content_changed = (data.title, data.body) != (article.title, article.body)
+    before = _listing_shape(article, now)
+    neighbours = public_neighbour_ids(session, article, now)
+    content_changed = (" ".join(data.title.split()), check_body(data.body)) != (
+        article.title,
+        article.body,
+    )
     _apply(session, article, data, now)
     if was_public and content_changed:
         article.revised_at = now
-    article.revision += 1
     session.flush()
+    if _listing_shape(article, now) != before:
+        neighbours |= public_neighbour_ids(session, article, now)
+        touch_articles(session, neighbours - {article.id})
     return article
+
+
+def set_deleted(session: Session, article: Article, deleted_at: datetime | None, now: datetime):
+    """Delete (soft) or restore *article*; its neighbours' previous/next links change too."""
+    neighbours = public_neighbour_ids(session, article, now)
+    article.deleted_at = deleted_at
+    article.revision += 1
+    article.discussion_version = (article.discussion_version or 0) + 1
+    session.flush()
+    neighbours |= public_neighbour_ids(session, article, now)
+    touch_articles(session, neighbours - {article.id})
 
 
 def change_slug(session: Session, article: Article, new_slug: str) -> None:
@@ -135,5 +272,6 @@ def change_slug(session: Session, article: Article, new_slug: str) -> None:
     reclaimed = session.scalar(select(ArticleSlug).where(ArticleSlug.slug == new_slug))
     if reclaimed is not None:  # going back to one of its own earlier slugs
         session.delete(reclaimed)
+        session.flush()
     session.add(ArticleSlug(slug=article.slug, article_id=article.id))
     article.slug = new_slug
