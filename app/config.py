@@ -33,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "COMMENT_HOLD_WORDS": [],
     "COMMENT_BLOCK_WORDS": [],
     "ARTICLES_PER_PAGE": 10,
+    # Per worker process: rendered pages and threads every reader sees alike (0: no cache).
+    "PAGE_CACHE_MB": 32,
     "FEED_SIZE": 20,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
@@ -45,6 +47,17 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": "diskurs@localhost",
     "EMAIL_CONFIRM_HOURS": 48,
     "PASSWORD_RESET_MINUTES": 60,
+    # Throttles: at most N events per window (seconds) for one account or one address.
+    "RATELIMIT_KEY_PREFIX": "diskurs",
+    "LOGIN_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_FAILURES_PER_ADDRESS": 20,
+    "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
+    "REGISTRATIONS_PER_ADDRESS": 10,
+    "REGISTRATION_WINDOW_SECONDS": 60 * 60,
+    "RESET_REQUESTS_PER_ADDRESS": 10,
+    "RESET_MAILS_PER_ACCOUNT": 3,
+    "CONFIRMATION_MAILS_PER_ACCOUNT": 3,
+    "MAIL_WINDOW_SECONDS": 60 * 60,
 }
 
 SUPPORTED_LOCALES = ("de", "en")

@@ -1,18 +1,20 @@
-"""How a login session finds its user again."""
+"""How a login session finds its user again, and what templates know about accounts."""
 
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from app.auth.next_url import return_path
 from app.extensions import db, login_manager
 from app.models import User
+from app.services.accounts import write_block
 
 
 def load_user(session_id: str) -> User | None:
     """Session ids are ``"<id>:<session_version>"``; an old version no longer logs in."""
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.session_version != int(version) or user.is_deleted:
@@ -26,3 +28,4 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    app.jinja_env.globals.update(return_path=return_path, write_block=write_block)

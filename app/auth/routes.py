@@ -1,15 +1,146 @@
-"""Logging in and out, registering, confirming the email, resetting the password."""
+"""Logging in and out, and registering."""
 
-from flask import render_template
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from app.auth import bp
+from app.auth.forms import LoginForm, RegisterForm
+from app.auth.mails import send_confirmation
+from app.auth.next_url import requested_next
+from app.auth.sessions import end_session, start_session
+from app.extensions import db
+from app.models import utcnow
+from app.network import client_address
+from app.services import accounts, throttle
+from app.services.errors import InvalidInput
+from app.services.login_attempts import attempt_login
+
+
+def _onward():  # noqa: ANN202
+    return redirect(requested_next() or url_for("articles.home"))
+
+
+def _throttled_message(seconds: int) -> str:
+    return _(
+        "Too many attempts. For your protection, please wait %(num)d minutes and try again.",
+        num=throttle.minutes(seconds),
+    )
+
+
+def _greet(user) -> None:  # noqa: ANN001
+    flash(_("Welcome, %(name)s. You are logged in.", name=user.username), "success")
+    block = accounts.write_block(user, utcnow())
+    if block is accounts.WriteBlock.UNCONFIRMED:
+        flash(
+            _("Please confirm your email address: until then you can read but not write."),
+            "warning",
+        )
+    elif block is accounts.WriteBlock.BANNED:
+        flash(_("Your account is banned: you can read but not write."), "warning")
+        # The details (until when, why) are shown wherever writing is refused.
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():  # noqa: ANN201
-    return render_template("errors/error.html", code=501, title="Log in"), 501
+    if current_user.is_authenticated:
+        return _onward()
+    form = LoginForm()
+    error, status = None, 200
+    if form.validate_on_submit():
+        outcome = attempt_login(
+            db.session,
+            throttle.for_app(current_app),
+            client_address(),
+            form.username.data or "",
+            form.password.data or "",
+        )
+        if outcome.retry_after:
+            error, status = _throttled_message(outcome.retry_after), 429
+        elif outcome.user is None or not start_session(outcome.user, bool(form.remember.data)):
+            error, status = _("The username, email address or password is not right."), 401
+        else:
+            _greet(outcome.user)
+            return _onward()
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "auth/login.html", form=form, error=error, next_path=requested_next()
+    ), status
+
+
+@bp.post("/logout")
+def logout():  # noqa: ANN201
+    # CSRFProtect has checked the token before we get here; a GET is answered with 405.
+    was_logged_in = current_user.is_authenticated
+    end_session()
+    if was_logged_in:
+        flash(_("You are logged out."), "success")
+    return redirect(url_for("articles.home"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():  # noqa: ANN201
-    return render_template("errors/error.html", code=501, title="Register"), 501
+    if current_user.is_authenticated:
+        flash(_("You are logged in already."), "info")
+        return _onward()
+    form = RegisterForm()
+    error, status = None, 200
+    if form.is_submitted():
+        limit = throttle.for_app(current_app)
+        wait = limit.retry_after(throttle.REGISTER_ADDRESS, client_address())
+        if wait:
+            error, status = _throttled_message(wait), 429
+        else:
+            limit.hit(throttle.REGISTER_ADDRESS, client_address())
+            user = _create_account(form) if form.validate() else None
+            if user is not None:
+                return _welcome(user)
+            status = 422
+    return render_template(
+        "auth/register.html", form=form, error=error, next_path=requested_next()
+    ), status
+
+
+def _create_account(form: RegisterForm):  # noqa: ANN202
+    try:
+        user = accounts.create_user(
+            db.session,
+            username=form.username.data or "",
+            email=form.email.data or "",
+            password=form.password.data or "",
+            now=utcnow(),
+        )
+        db.session.commit()
+    except InvalidInput as refused:
+        db.session.rollback()
+        getattr(form, refused.field or "username").errors.append(str(refused))
+        return None
+    except IntegrityError:
+        # Someone took the name or address between the check and the insert.
+        db.session.rollback()
+        form.validate()
+        return None
+    return user
+
+
+def _welcome(user):  # noqa: ANN001, ANN202
+    sent = send_confirmation(user)
+    throttle.for_app(current_app).hit(throttle.CONFIRM_ACCOUNT, f"user:{user.id}")
+    start_session(user, remember=False)
+    flash(_("Welcome, %(name)s! Your account is ready.", name=user.username), "success")
+    if sent:
+        flash(
+            _(
+                "We have sent a link to %(address)s. Please open it to confirm the address: "
+                "until then you can read but not write.",
+                address=user.email,
+            ),
+            "warning",
+        )
+    else:
+        flash(_("We could not send the confirmation mail. Please ask for it again."), "error")
+    return _onward()

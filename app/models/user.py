@@ -6,6 +6,7 @@ import enum
 import unicodedata
 from datetime import datetime
 
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -69,7 +70,10 @@ class User(UserMixin, db.Model):
 
     @property
     def display_name(self) -> str:
-        return self.username or ""
+        """The name shown with the member's comments; erased accounts show as deleted."""
+        if self.state is AccountState.DELETED or not self.username:
+            return gettext("deleted account")
+        return self.username
 
     @property
     def is_deleted(self) -> bool:

@@ -1,25 +1,45 @@
-"""Accounts: the rules for names, emails and passwords, and creating an account."""
+"""Accounts: the rules for names, emails and passwords, creating an account, logging in."""
 
 from __future__ import annotations
 
+import enum
+import functools
 import re
+import unicodedata
 from datetime import datetime
+from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.models import User, UserRole, email_key, username_key
+from app.models import AccountState, User, UserRole, email_key, username_key
 from app.services.errors import Conflict, InvalidInput
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-zÄÖÜäöüß0-9_-]{3,30}$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_EMAIL_LENGTH = 254
 MIN_PASSWORD_LENGTH = 10
+# Long enough for any password manager, short enough that hashing stays cheap.
+MAX_PASSWORD_LENGTH = 1000
+
+
+class Taken(Conflict):
+    """The name or address belongs to another account; ``field`` says which."""
+
+    def __init__(self, message: Any, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def clean_username(name: str) -> str:
+    """As stored: trimmed and composed, so "u" + combining diaeresis counts as "ü"."""
+    return unicodedata.normalize("NFC", name.strip())
 
 
 def check_username(name: str) -> str:
-    name = name.strip()
+    name = clean_username(name)
     if not USERNAME_PATTERN.fullmatch(name):
         raise InvalidInput(
             _l("3 to 30 letters (umlauts and ß too), digits, - and _."), field="username"
@@ -28,21 +48,36 @@ def check_username(name: str) -> str:
 
 
 def check_email(address: str) -> str:
+    """The address in its normalised form; raises InvalidInput when it cannot be one."""
     address = address.strip()
-    if len(address) > 254 or not EMAIL_PATTERN.fullmatch(address):
+    if not address or len(address) > MAX_EMAIL_LENGTH or "\x00" in address:
         raise InvalidInput(_l("Please enter a valid email address."), field="email")
-    return address
+    try:
+        checked = validate_email(address, check_deliverability=False)
+    except (EmailNotValidError, UnicodeError, ValueError) as error:
+        raise InvalidInput(_l("Please enter a valid email address."), field="email") from error
+    if len(checked.normalized) > MAX_EMAIL_LENGTH:
+        raise InvalidInput(_l("Please enter a valid email address."), field="email")
+    return checked.normalized
 
 
-def check_password(password: str, username: str | None, email: str | None) -> None:
+def check_password(
+    password: str, username: str | None, email: str | None, field: str = "password"
+) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
-            _l("At least %(num)d characters, please.", num=MIN_PASSWORD_LENGTH), field="password"
+            _l("At least %(num)d characters, please.", num=MIN_PASSWORD_LENGTH), field=field
         )
-    lowered = password.casefold()
-    if (username and lowered == username.casefold()) or (email and lowered == email.casefold()):
+    if len(password) > MAX_PASSWORD_LENGTH:
         raise InvalidInput(
-            _l("The password must not be your username or email address."), field="password"
+            _l("At most %(num)d characters, please.", num=MAX_PASSWORD_LENGTH), field=field
+        )
+    lowered = password.strip().casefold()
+    if (username and lowered == username.strip().casefold()) or (
+        email and lowered == email.strip().casefold()
+    ):
+        raise InvalidInput(
+            _l("The password must not be your username or email address."), field=field
         )
 
 
@@ -50,12 +85,54 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
+@functools.cache
+def _decoy_hash() -> str:
+    return hash_password("a password nobody has")
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Check *password*; without an account a decoy is checked, so both take as long."""
+    if user is None or not user.password_hash or user.is_deleted:
+        check_password_hash(_decoy_hash(), password[:MAX_PASSWORD_LENGTH])
+        return False
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return False
+    return check_password_hash(user.password_hash, password)
+
+
+def username_taken(session: Session, name: str, except_id: int | None = None) -> bool:
+    query = select(User.id).where(User.username_key == username_key(name))
+    if except_id is not None:
+        query = query.where(User.id != except_id)
+    return session.scalar(query) is not None
+
+
+def email_taken(session: Session, address: str, except_id: int | None = None) -> bool:
+    query = select(User.id).where(User.email_key == email_key(address))
+    if except_id is not None:
+        query = query.where(User.id != except_id)
+    return session.scalar(query) is not None
+
+
 def find_by_login(session: Session, login: str) -> User | None:
-    """The account with this username or email address."""
+    """The account with this username or email address (usernames cannot contain "@")."""
     login = login.strip()
+    # PostgreSQL refuses NUL in text, and no stored name or address can hold one.
+    if not login or "\x00" in login or len(login) > MAX_EMAIL_LENGTH:
+        return None
     if "@" in login:
         return session.scalar(select(User).where(User.email_key == email_key(login)))
     return session.scalar(select(User).where(User.username_key == username_key(login)))
+
+
+def authenticate(session: Session, login: str, password: str) -> User | None:
+    """The account if *login* and *password* fit an account that may log in, else None."""
+    user = find_by_login(session, login)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        user = None  # no stored password is that long; still spend the time of a check
+    if not password_matches(user, password):
+        return None
+    return user
 
 
 def create_user(
@@ -68,14 +145,14 @@ def create_user(
     role: UserRole = UserRole.MEMBER,
     confirmed: bool = False,
 ) -> User:
-    """Add an account after checking every rule; raises InvalidInput or Conflict."""
+    """Add an account after checking every rule; raises InvalidInput or Taken."""
     username = check_username(username)
     email = check_email(email)
     check_password(password, username, email)
-    if session.scalar(select(User.id).where(User.username_key == username_key(username))):
-        raise Conflict(_l("This username is already taken."))
-    if session.scalar(select(User.id).where(User.email_key == email_key(email))):
-        raise Conflict(_l("An account with this email address exists already."))
+    if username_taken(session, username):
+        raise Taken(_l("This username is already taken."), field="username")
+    if email_taken(session, email):
+        raise Taken(_l("An account with this email address exists already."), field="email")
     user = User(
         username=username,
         username_key=username_key(username),
@@ -89,3 +166,25 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+class WriteBlock(enum.StrEnum):
+    """Why a logged-in member may not write; :func:`app.permissions.can_write` in words."""
+
+    UNCONFIRMED = "unconfirmed"
+    BANNED = "banned"
+    DELETED = "deleted"
+
+
+def write_block(user: Any, now: datetime) -> WriteBlock | None:
+    """None for a reader (they are asked to log in instead) and for a member who may write."""
+    # Not is_authenticated: Flask-Login counts a deleted account as not authenticated.
+    if user is None or getattr(user, "is_anonymous", True):
+        return None
+    if user.state is AccountState.DELETED:
+        return WriteBlock.DELETED
+    if user.is_banned_at(now):
+        return WriteBlock.BANNED
+    if not user.is_confirmed:
+        return WriteBlock.UNCONFIRMED
+    return None
