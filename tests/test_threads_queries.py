@@ -1,0 +1,90 @@
+"""The article page costs the same number of queries with 1 or 60 comments, and what a reader
+sees of the thread depends only on the discussion's version, the page and the language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from app.models import Article, CommentStatus, UserRole
+from tests.comment_helpers import get, page_url, section
+from tests.support import login_as
+
+
+@contextmanager
+def counted(app) -> Iterator[list[str]]:  # noqa: ANN001
+    statements: list[str] = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ANN202
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+
+
+def _fill(make, article, count: int) -> None:  # noqa: ANN001
+    """*count* comments from several authors, a third of them replies, some not visible."""
+    authors = [make.user() for _ in range(4)]
+    made = []
+    for number in range(count):
+        parent = made[number // 2] if number % 3 == 2 and made else None
+        status = CommentStatus.PENDING if number % 11 == 5 else CommentStatus.VISIBLE
+        made.append(make.comment(article, authors[number % 4], f"Nr. {number}", parent=parent,
+                                 status=status))  # fmt: skip
+
+
+def _queries_for_page(app, client, article) -> int:  # noqa: ANN001
+    client.get(page_url(article))  # warm up: the first request of a client loads more
+    with counted(app) as statements:
+        response = client.get(page_url(article))
+    assert response.status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize("role", [None, UserRole.MEMBER, UserRole.MODERATOR])
+def test_article_page_queries_do_not_grow_with_the_comments(app, make, role):
+    small, large = make.article(), make.article()
+    viewer = make.user(role=role) if role else None
+    _fill(make, small, 1)
+    _fill(make, large, 60)
+    counts = []
+    for article in (small, large):
+        client = app.test_client()
+        if viewer:
+            login_as(client, viewer)
+        counts.append(_queries_for_page(app, client, article))
+    assert counts[0] == counts[1], counts
+
+
+def test_all_comments_load_in_one_query(app, make):
+    article = make.article()
+    _fill(make, article, 30)
+    client = app.test_client()
+    client.get(page_url(article))
+    with counted(app) as statements:
+        client.get(page_url(article))
+    loading = [s for s in statements if "FROM comments" in s]
+    assert len(loading) == 1, loading
+    assert "JOIN users" in loading[0]
+
+
+def test_the_readers_thread_depends_only_on_the_discussion_version(app, make):
+    article = make.article()
+    _fill(make, article, 12)
+    first, second = app.test_client(), app.test_client()
+    seen = section(first.get(page_url(article)).text)
+    assert "csrf_token" not in seen  # nothing personal in a reader's thread
+    assert section(second.get(page_url(article)).text) == seen
+    version = get(app, Article, article.id).discussion_version
+    make.comment(article, make.user(), "Neu")
+    assert get(app, Article, article.id).discussion_version > version
+    assert section(first.get(page_url(article)).text) != seen
