@@ -26,6 +26,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     instance_path = Path((overrides or {}).get("INSTANCE_PATH", app.instance_path))
     app.config.update(load_settings(instance_path, overrides))
 
+    from app import front_cache
+
+    front_cache.init_app(app)  # inside the proxy fix, so that it sees the fixed addresses
     hops = int(app.config["TRUSTED_PROXIES"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
@@ -66,3 +69,6 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (articles_bp, auth_bp, account_bp, comments_bp, moderation_bp, admin_bp):
         app.register_blueprint(blueprint)
+    from app.moderation.flags import flags_bp
+
+    app.register_blueprint(flags_bp)

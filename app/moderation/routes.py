@@ -1,3 +1,40 @@
-"""Routes of this feature."""
+"""What every page needs from moderation: the number of waiting comments for the header."""
 
-from app.moderation import bp  # noqa: F401
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, request
+from flask_login import current_user
+
+from app.extensions import db
+from app.moderation import bp
+from app.permissions import is_moderator
+from app.services.queue import queue_count
+
+QUEUE_PER_PAGE = 25
+LOG_PER_PAGE = 50
+
+
+def waiting_count() -> int:
+    """Pending and flagged comments, counted once per request and only for moderators."""
+    if not is_moderator(current_user):
+        return 0
+    if "moderation_waiting" not in g:
+        g.moderation_waiting = queue_count(db.session)
+    return g.moderation_waiting
+
+
+def page_number() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def int_arg(name: str) -> int | None:
+    """A positive id from the query string, or None for anything else."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value < 2**31 else None
+
+
+@bp.app_context_processor
+def inject_waiting_count() -> dict[str, Any]:
+    return {"moderation_waiting_count": waiting_count}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,11 +31,23 @@ class Decision:
     reasons: list[Any] = field(default_factory=list)
 
 
+# Characters that render as nothing; dropped so "sp\u00adam" cannot slip past "spam".
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def _fold(text: str) -> str:
+    """Text as the lists compare it: compatibility forms unified (fullwidth letters become
+    plain ones), invisible characters dropped, case folded, runs of white space made one."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
+    return " ".join(text.split())
+
+
 def _words_found(body: str, words: Sequence[str]) -> list[str]:
-    folded = body.casefold()
+    """The entries of *words* that occur in *body* as whole words (or whole phrases)."""
+    folded = _fold(body)
     found = []
     for word in words:
-        word = word.strip().casefold()
+        word = _fold(word)
         if word and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", folded):
             found.append(word)
     return found

@@ -94,6 +94,14 @@ def discussion_changed(session: Session, article_id: int) -> None:
     concurrent changes cannot leave it wrong.
     """
     session.flush()
+    # Wait for other writers of this article first: on PostgreSQL the counting statement
+    # then starts after their commit and sees their comments (a statement waiting inside
+    # the UPDATE would count with its older snapshot and lose them). NO KEY UPDATE is the
+    # lock the UPDATE takes anyway; a stronger one would deadlock with the key-share lock
+    # each new comment's foreign key holds on the article.
+    session.execute(
+        select(Article.id).where(Article.id == article_id).with_for_update(key_share=True)
+    )
     visible = (
         select(func.count(Comment.id))
         .where(Comment.article_id == article_id, Comment.status == CommentStatus.VISIBLE)

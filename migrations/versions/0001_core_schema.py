@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 21:47:20.694626
+Create Date: 2026-11-22 22:50:28.186565
 
 """
 from alembic import op
@@ -149,6 +149,7 @@ def upgrade():
         batch_op.create_index('ix_comments_author_id_status', ['author_id', 'status'], unique=False)
         batch_op.create_index('ix_comments_parent_id', ['parent_id'], unique=False)
         batch_op.create_index('ix_comments_status_created_at', ['status', 'created_at'], unique=False)
+        batch_op.create_index('ix_comments_waiting', ['created_at', 'id'], unique=False, postgresql_where=sa.text("status = 'pending' OR (status = 'visible' AND flag_count > 0)"), sqlite_where=sa.text("status = 'pending' OR (status = 'visible' AND flag_count > 0)"))
 
     op.create_table('comment_revisions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -222,6 +223,7 @@ def downgrade():
 
     op.drop_table('comment_revisions')
     with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.drop_index('ix_comments_waiting', postgresql_where=sa.text("status = 'pending' OR (status = 'visible' AND flag_count > 0)"), sqlite_where=sa.text("status = 'pending' OR (status = 'visible' AND flag_count > 0)"))
         batch_op.drop_index('ix_comments_status_created_at')
         batch_op.drop_index('ix_comments_parent_id')
         batch_op.drop_index('ix_comments_author_id_status')

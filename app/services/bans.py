@@ -1,0 +1,142 @@
+"""Banning and unbanning members.
+
+A banned member can still read but not write (``permissions.can_write``). A ban with an end
+runs out by itself: ``User.is_banned_at`` compares the end with the time of the request, so
+the account's state may stay ``banned`` afterwards without effect.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.models import AccountState, Comment, CommentStatus, ModerationAction, User, UserRole
+from app.permissions import is_admin, is_moderator
+from app.services import transitions
+from app.services.errors import InvalidInput, NotAllowed
+from app.services.moderation import MAX_REASON_LENGTH
+
+P, V = CommentStatus.PENDING, CommentStatus.VISIBLE
+
+
+def may_ban(actor: User | None, target: User) -> bool:
+    """Moderators ban members; only admins ban moderators and admins; nobody bans themselves."""
+    if not is_moderator(actor) or actor.id == target.id or target.is_deleted:
+        return False
+    return target.role is UserRole.MEMBER or is_admin(actor)
+
+
+def _check(actor: User, target: User) -> None:
+    if not is_moderator(actor):
+        raise NotAllowed(_l("Only moderators may do this."))
+    if actor.id == target.id:
+        raise NotAllowed(_l("You cannot ban or unban yourself."))
+    if target.is_deleted:
+        raise InvalidInput(_l("This account has been deleted."))
+    if not may_ban(actor, target):
+        raise NotAllowed(_l("Only an admin may ban or unban a moderator or an admin."))
+
+
+def _clean_reason(reason: str | None) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidInput(_l("Please give a reason; the member will see it."), field="reason")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise InvalidInput(
+            _l("A reason may have at most %(num)d characters.", num=MAX_REASON_LENGTH),
+            field="reason",
+        )
+    return reason
+
+
+def ban(
+    session: Session,
+    target: User,
+    *,
+    actor: User,
+    now: datetime,
+    reason: str | None,
+    until: datetime | None = None,
+    hide_comments: bool = False,
+) -> int:
+    """Ban *target* (again, to change the end or reason); returns how many comments were hidden."""
+    _check(actor, target)
+    reason = _clean_reason(reason)
+    if until is not None and until <= now:
+        raise InvalidInput(_l("The end of a ban must lie in the future."), field="until")
+    was_banned = target.is_banned_at(now)
+    target.state = AccountState.BANNED
+    target.banned_until = until
+    target.ban_reason = reason
+    ending = f" [until {until.astimezone(UTC):%Y-%m-%d %H:%M} UTC]" if until else ""
+    transitions.log_event(
+        session,
+        action=ModerationAction.BAN,
+        actor=actor,
+        now=now,
+        target_user_id=target.id,
+        from_state=AccountState.BANNED.value if was_banned else AccountState.ACTIVE.value,
+        to_state=AccountState.BANNED.value,
+        reason=reason + ending,
+    )
+    if not hide_comments:
+        return 0
+    hidden = 0
+    query = (
+        select(Comment)
+        .where(Comment.author_id == target.id, Comment.status.in_((P, V)))
+        .order_by(Comment.id)
+        .with_for_update(of=Comment)
+    )
+    for comment in session.scalars(query).all():
+        transitions.change_status(
+            session,
+            comment,
+            CommentStatus.HIDDEN,
+            action=ModerationAction.HIDE,
+            actor=actor,
+            now=now,
+            reason=reason,
+        )
+        hidden += 1
+    return hidden
+
+
+def unban(
+    session: Session, target: User, *, actor: User, now: datetime, reason: str | None = None
+) -> None:
+    """End a ban now. Hidden comments stay hidden: each is a decision of its own."""
+    _check(actor, target)
+    if target.state is not AccountState.BANNED:
+        raise InvalidInput(_l("This member is not banned."))
+    was_banned = target.is_banned_at(now)
+    target.state = AccountState.ACTIVE
+    target.banned_until = None
+    target.ban_reason = None
+    transitions.log_event(
+        session,
+        action=ModerationAction.UNBAN,
+        actor=actor,
+        now=now,
+        target_user_id=target.id,
+        # An expired ban is lifted formally; the log shows it had already run out.
+        from_state=AccountState.BANNED.value if was_banned else "expired",
+        to_state=AccountState.ACTIVE.value,
+        reason=" ".join((reason or "").split())[:MAX_REASON_LENGTH] or None,
+    )
+
+
+def banned_members(session: Session, now: datetime) -> list[User]:
+    """Members whose ban is in force at *now*, the longest-running ban ends last."""
+    query = (
+        select(User)
+        .where(
+            User.state == AccountState.BANNED,
+            or_(User.banned_until.is_(None), User.banned_until > now),
+        )
+        .order_by(User.banned_until.is_(None), User.banned_until, User.id)
+    )
+    return list(session.scalars(query))
