@@ -46,7 +46,8 @@ def local_datetime(moment: datetime | None) -> str:
 
 def iso_datetime(moment: datetime | None) -> str:
     """The exact moment for ``<time datetime>``: ISO 8601 in UTC."""
-    return moment.isoformat().replace("+00:00", "Z") if moment else ""
+    # Whole seconds: HTML's <time datetime> allows at most three digits of a fraction.
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z") if moment else ""
 
 
 def init_app(app: Flask) -> None:

@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
+from app.services import accounts
 from tests.support import (
     PG_ADMIN_URL,
     Factory,
@@ -26,6 +27,9 @@ from tests.support import (
     postgres_available,
     require,
 )
+
+# Still scrypt, at a cost that keeps a suite creating hundreds of accounts fast.
+accounts.PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TEST_SETTINGS = {
@@ -36,6 +40,8 @@ TEST_SETTINGS = {
     "COMMENT_MIN_INTERVAL_SECONDS": 0,
     "COMMENTS_PER_HOUR": 10_000,
     "MAIL_SERVER": None,
+    # Tests count queries per request; the page cache's own tests switch it on.
+    "PAGE_CACHE_MB": 0,
 }
 
 
@@ -74,7 +80,9 @@ def migrate_to_head(app: Flask) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_template(database_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_template(
+    database_kind: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated database: a template file for SQLite, a throwaway database for PostgreSQL."""
     base = tmp_path_factory.mktemp("template")
     if database_kind == "sqlite":

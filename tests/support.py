@@ -78,9 +78,7 @@ def csrf_token(html: str | bytes) -> str:
     return match.group(1) or match.group(2)
 
 
-def post_form(
-    client: FlaskClient, page_url: str, action: str | None = None, **data: Any
-) -> Any:
+def post_form(client: FlaskClient, page_url: str, action: str | None = None, **data: Any) -> Any:
     """GET *page_url*, take the CSRF token from it, and POST *data* to *action*."""
     page = client.get(page_url)
     data.setdefault("csrf_token", csrf_token(page.data))

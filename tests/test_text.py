@@ -17,14 +17,23 @@ def test_comment_markdown_subset():
         "Ein *kurzer* **Text** mit `code`.\n\n> Zitat\n\n- eins\n- zwei\n\n```\nblock\n```\n\n"
         "[Quelle](https://example.org/a)"
     )
-    for fragment in ("<em>kurzer</em>", "<strong>Text</strong>", "<code>code</code>",
-                     "<blockquote>", "<ul>", "<li>eins</li>", "<pre><code>block", ):
+    for fragment in (
+        "<em>kurzer</em>",
+        "<strong>Text</strong>",
+        "<code>code</code>",
+        "<blockquote>",
+        "<ul>",
+        "<li>eins</li>",
+        "<pre><code>block",
+    ):
         assert fragment in html
     assert '<a href="https://example.org/a" rel="nofollow ugc noopener">Quelle</a>' in html
 
 
 def test_comments_do_not_get_headings_images_or_tables():
-    html = text.render_comment("# Titel\n\n![bild](https://example.org/x.png)\n\n| a |\n|---|\n| b |")
+    html = text.render_comment(
+        "# Titel\n\n![bild](https://example.org/x.png)\n\n| a |\n|---|\n| b |"
+    )
     assert "<h1>" not in html and "<img" not in html and "<table" not in html
 
 
@@ -36,10 +45,7 @@ def test_raw_html_is_shown_as_text_never_run():
 
 def test_bare_urls_become_nofollow_links():
     html = text.render_comment("Siehe http://www.thestrategyweb.com/top-banken und mehr")
-    assert (
-        '<a href="http://www.thestrategyweb.com/top-banken" rel="nofollow ugc noopener">'
-        in html
-    )
+    assert '<a href="http://www.thestrategyweb.com/top-banken" rel="nofollow ugc noopener">' in html
 
 
 def test_javascript_links_are_dropped():
@@ -63,7 +69,9 @@ def test_images_without_alt_text_are_found():
 
 
 def test_excerpt_cuts_at_a_word():
-    assert text.excerpt("<p>" + "Wort " * 100 + "</p>", limit=30) == "Wort Wort Wort Wort Wort Wort …"
+    assert (
+        text.excerpt("<p>" + "Wort " * 100 + "</p>", limit=30) == "Wort Wort Wort Wort Wort Wort …"
+    )
     assert text.excerpt("<p>kurz &amp; gut</p>") == "kurz & gut"
 
 

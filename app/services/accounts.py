@@ -81,8 +81,12 @@ def check_password(
         )
 
 
+# werkzeug's scrypt with its default cost; the test suite lowers the cost to stay quick.
+PASSWORD_HASH_METHOD = "scrypt"
+
+
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
 
 
 @functools.cache

@@ -104,3 +104,13 @@ def page_without_js(browser) -> Iterator:  # noqa: ANN001
     )
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture(scope="module")
+def scene_server(database_template, database_kind, tmp_path_factory) -> Iterator[LiveServer]:  # noqa: ANN001
+    """One live server per test module on a database filled by tests/scene.build_scene."""
+    from tests.scene import scene_app
+
+    directory = tmp_path_factory.mktemp("scene")
+    with scene_app(database_template, database_kind, directory) as app, LiveServer(app) as server:
+        yield server
