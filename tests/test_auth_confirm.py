@@ -66,6 +66,34 @@ def test_the_link_works_without_being_logged_in(app, client, mailbox):
     assert fetch_user(app, user.id).is_confirmed
 
 
+def test_the_link_leads_back_to_where_the_member_registered_from(app, client, make, mailbox):
+    article = make.article("Ein Beitrag")
+    back = f"/articles/{article.slug}#comment-form"
+    response = register(
+        client,
+        url=f"/register?next=/articles/{article.slug}%23comment-form",
+        username="Neu",
+        email="neu@example.org",
+        password=PASSWORD,
+        password_confirm=PASSWORD,
+    )
+    assert response.headers["Location"] == back
+    [message] = mailbox.to("neu@example.org")
+    response = client.get(mailbox.link(message))
+    assert response.status_code == 302 and response.headers["Location"] == back
+    stranger = app.test_client().get(mailbox.link(message))
+    assert stranger.headers["Location"].startswith("/login?next=")
+
+
+def test_a_foreign_next_in_the_link_is_ignored(app, client, mailbox):
+    registered(app, client, mailbox)
+    link = mailbox.link(mailbox.messages[0])
+    assert "?" not in link  # registered without a place to return to
+    link += "?next=//evil.example/"
+    response = client.get(link)
+    assert response.headers["Location"] == "/account"
+
+
 def test_an_expired_link_confirms_nothing(app, client, make):
     user = make.user("alt", confirmed=False)
     with app.app_context():

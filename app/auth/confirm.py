@@ -33,9 +33,10 @@ def confirm_email(token: str):  # noqa: ANN201
         flash(_("Thank you: your email address is confirmed."), "success")
     else:
         flash(_("Your email address was confirmed already."), "info")
+    onward = requested_next()
     if current_user.is_authenticated:
-        return redirect(url_for("account.index"))
-    return redirect(url_for("auth.login"))
+        return redirect(onward or url_for("account.index"))
+    return redirect(url_for("auth.login", next=onward))
 
 
 @bp.post("/confirm/resend")

@@ -20,10 +20,11 @@ def _language(user: User):  # noqa: ANN202
     return force_locale(user.locale) if user.locale else nullcontext()
 
 
-def send_confirmation(user: User) -> bool:
+def send_confirmation(user: User, next_path: str | None = None) -> bool:
+    """Mail the confirmation link; following it leads on to *next_path* (a checked local path)."""
     config = current_app.config
     token = tokens.confirmation_token(config["SECRET_KEY"], user, utcnow())
-    link = url_for("auth.confirm_email", token=token, _external=True)
+    link = url_for("auth.confirm_email", token=token, next=next_path, _external=True)
     with _language(user):
         subject = _("Please confirm your email address for %(site)s", site=config["SITE_NAME"])
         body = _(

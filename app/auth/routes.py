@@ -128,7 +128,7 @@ def _create_account(form: RegisterForm):  # noqa: ANN202
 
 
 def _welcome(user):  # noqa: ANN001, ANN202
-    sent = send_confirmation(user)
+    sent = send_confirmation(user, requested_next())
     throttle.for_app(current_app).hit(throttle.CONFIRM_ACCOUNT, f"user:{user.id}")
     start_session(user, remember=False)
     flash(_("Welcome, %(name)s! Your account is ready.", name=user.username), "success")
