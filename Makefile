@@ -26,7 +26,7 @@ install-dev: $(VENV)/.installed-dev translations node_modules/.installed
 
 # The compiled catalogues are built, never committed.
 translations: $(VENV)/.installed
-	@$(BIN)/python scripts/catalogues.py compile
+	@$(BIN)/pybabel compile -d translations --statistics
 
 node_modules/.installed:
 	@if command -v npm >/dev/null 2>&1; then \
@@ -54,12 +54,15 @@ format: $(VENV)/.installed-dev
 
 # Update the catalogues from the source (then translate the new German entries).
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext -o translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project Diskurs .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width 100
 	$(BIN)/python scripts/fill_english_catalogue.py translations/en/LC_MESSAGES/messages.po
 
+# Builds a benchmark site in DISKURS_DATABASE_URL (default: a SQLite file in bench/results/)
+# and measures it against the ceiling; SIZE=large adds the growth run (use PostgreSQL).
+SIZE ?= small
 bench: install-dev
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --size $(SIZE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules instance/diskurs.sqlite3 .pytest_cache
