@@ -54,7 +54,7 @@ format: $(VENV)/.installed-dev
 
 # Update the catalogues from the source (then translate the new German entries).
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project Diskurs .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project Diskurs --ignore-dirs=".*" .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width 100
 	$(BIN)/python scripts/fill_english_catalogue.py translations/en/LC_MESSAGES/messages.po
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app
+from flask import abort, current_app, g
 from flask_login import current_user
 
 from app.models import Article, Comment, CommentStatus, User, UserRole, utcnow
@@ -53,14 +53,31 @@ def can_see_comment(user: Any, comment: Comment) -> bool:
     return own and comment.status in (CommentStatus.PENDING, CommentStatus.HIDDEN)
 
 
-def can_edit_comment(user: Any, comment: Comment, now: datetime | None = None) -> bool:
+def can_edit_comment(
+    user: Any, comment: Comment, now: datetime | None = None, edit_minutes: int | None = None
+) -> bool:
+    """The author, while allowed to write, within the edit window, if not deleted.
+
+    *edit_minutes* defaults to the effective setting (an admin's saved value wins).
+    """
     now = now or utcnow()
     if not can_write(user, now) or comment.author_id != user.id:
         return False
     if comment.status is CommentStatus.DELETED:
         return False
-    window = timedelta(minutes=current_app.config["COMMENT_EDIT_MINUTES"])
-    return now - comment.created_at <= window
+    if edit_minutes is None:
+        edit_minutes = _effective_edit_minutes()
+    return now - comment.created_at <= timedelta(minutes=edit_minutes)
+
+
+def _effective_edit_minutes() -> int:
+    """The edit window in force for this request, read once per request."""
+    if "edit_minutes" not in g:
+        from app.extensions import db
+        from app.services.site_settings import effective_settings
+
+        g.edit_minutes = effective_settings(db.session, current_app.config)["COMMENT_EDIT_MINUTES"]
+    return g.edit_minutes
 
 
 def can_delete_comment(user: Any, comment: Comment) -> bool:

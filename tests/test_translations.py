@@ -22,7 +22,12 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 def source_messages() -> set[str | tuple[str, ...]]:
     found: set[str | tuple[str, ...]] = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), METHODS, keywords=KEYWORDS
+        str(ROOT),
+        METHODS,
+        keywords=KEYWORDS,
+        # Unlike babel's default, look into _partials/ and _macros/ too; skip .venv and the like.
+        directory_filter=lambda path: not Path(path).name.startswith(".")
+        and Path(path).name != "node_modules",
     ):
         found.add(message if isinstance(message, str) else tuple(message))
     return found

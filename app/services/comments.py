@@ -18,7 +18,7 @@ from app.models import (
     ModerationAction,
     User,
 )
-from app.permissions import can_write, is_banned, is_moderator
+from app.permissions import can_edit_comment, is_banned, is_moderator
 from app.services import transitions
 from app.services.errors import InvalidInput, NotAllowed, NotFound
 from app.services.policy import Verdict, judge_comment
@@ -191,13 +191,8 @@ def post_comment(
 
 
 def may_edit(user: Any, comment: Comment, now: datetime, minutes: int) -> bool:
-    """The author, while allowed to write, within *minutes* of posting, if not deleted."""
-    return (
-        can_write(user, now)
-        and comment.author_id == user.id
-        and comment.status is not CommentStatus.DELETED
-        and now - comment.created_at <= timedelta(minutes=minutes)
-    )
+    """The author may still edit *comment* (the rule lives in :mod:`app.permissions`)."""
+    return can_edit_comment(user, comment, now, minutes)
 
 
 def edit_comment(
