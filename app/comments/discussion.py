@@ -17,13 +17,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.comments.forms import CommentForm
+from app.comments.thread_view import ThreadView
 from app.extensions import db
 from app.models import Article
 from app.permissions import is_moderator
 from app.services import articles as article_service
 from app.services import comments as comment_service
 from app.services import drafts
-from app.services.threads import build_thread, load_comments
 
 POSTED_KEY = "comment_posted_to"
 
@@ -73,18 +73,14 @@ def discussion_context(
     """Template variables for the comments section of *article*."""
     viewer = _viewer()
     config = current_app.config
-    thread = build_thread(
-        load_comments(db.session, article.id),
-        viewer,
-        config["COMMENT_MAX_DEPTH"],
-        config["COMMENTS_PER_PAGE"],
-    )
+    # The thread, from cached pieces where nothing in them is personal (thread_view.py).
+    thread = ThreadView(article, viewer, now)
     page = _page(thread.pages)
     mode, refusal = _writing_mode(article, now)
     context: dict[str, Any] = {
         "comment_count": article.visible_comment_count,
         "thread": thread,
-        "thread_nodes": thread.page(page),
+        "render_thread": thread.renderer(page),
         "comment_page": page,
         "comment_pages": thread.pages,
         "writing_mode": mode,

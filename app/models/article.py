@@ -37,6 +37,8 @@ class Article(db.Model):
     __table_args__ = (
         # Listings, feeds and previous/next all walk published articles in this order.
         Index("ix_articles_published_at_id", "published_at", "id"),
+        # The latest edit of any article, for the signature of the moderation pages.
+        Index("ix_articles_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

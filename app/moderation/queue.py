@@ -17,6 +17,7 @@ from app.services import moderation
 from app.services import queue as queue_service
 from app.services.errors import DomainError
 from app.services.queue import QueueKind
+from app.viewer_cache import kept_per_viewer, moderation_signature
 
 
 def _kind() -> QueueKind:
@@ -38,6 +39,7 @@ def filters_of(kind: QueueKind, article_id: int | None, author_name: str) -> dic
 
 @bp.get("/")
 @moderator_required
+@kept_per_viewer(moderation_signature)  # the same page again until something changes
 def queue():  # noqa: ANN201
     kind = _kind()
     article_id = int_arg("article")

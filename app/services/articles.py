@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select, tuple_
+from sqlalchemy.orm import Session, lazyload, load_only
 
 from app.models import Article, ArticleSlug, Topic
 
@@ -84,13 +84,26 @@ def neighbours(session: Session, article: Article, now: datetime) -> Neighbours:
     if article.published_at is None:
         return Neighbours(None, None)
     at, ident = article.published_at, article.id
-    earlier = or_(Article.published_at < at, and_(Article.published_at == at, Article.id < ident))
-    later = or_(Article.published_at > at, and_(Article.published_at == at, Article.id > ident))
-    previous = session.scalar(newest_first(public_articles(now).where(earlier)).limit(1))
+    # Row comparisons, not "a < b OR (a = b AND ...)": only they bound the scan of
+    # ix_articles_published_at_id, so the cost stays the same however many articles there are.
+    order_key = tuple_(Article.published_at, Article.id)
+    earlier, later = order_key < tuple_(at, ident), order_key > tuple_(at, ident)
+    if at <= now:  # everything earlier is published: no bound on now, which SQLite would
+        # otherwise scan from (down to the article) instead of scanning from the article
+        before = select(Article).where(Article.deleted_at.is_(None), earlier)
+    else:
+        before = public_articles(now).where(earlier)
+    # The links show a title and a slug: no body, no topics (loaded later only if asked for).
+    light = (
+        load_only(Article.id, Article.title, Article.slug, Article.published_at),
+        lazyload(Article.topics),
+    )
+    previous = session.scalar(newest_first(before).options(*light).limit(1))
     following = session.scalar(
         public_articles(now)
         .where(later)
         .order_by(Article.published_at.asc(), Article.id.asc())
+        .options(*light)
         .limit(1)
     )
     return Neighbours(previous, following)

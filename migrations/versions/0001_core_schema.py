@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 22:50:28.186565
+Create Date: 2026-11-22 23:58:32.536716
 
 """
 from alembic import op
@@ -66,6 +66,9 @@ def upgrade():
     sa.UniqueConstraint('email_key', name=op.f('uq_users_email_key')),
     sa.UniqueConstraint('username_key', name=op.f('uq_users_username_key'))
     )
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.create_index('ix_users_state', ['state'], unique=False)
+
     op.create_table('articles',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
@@ -91,6 +94,7 @@ def upgrade():
     )
     with op.batch_alter_table('articles', schema=None) as batch_op:
         batch_op.create_index('ix_articles_published_at_id', ['published_at', 'id'], unique=False)
+        batch_op.create_index('ix_articles_updated_at', ['updated_at'], unique=False)
 
     op.create_table('article_slugs',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -243,9 +247,13 @@ def downgrade():
 
     op.drop_table('article_slugs')
     with op.batch_alter_table('articles', schema=None) as batch_op:
+        batch_op.drop_index('ix_articles_updated_at')
         batch_op.drop_index('ix_articles_published_at_id')
 
     op.drop_table('articles')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index('ix_users_state')
+
     op.drop_table('users')
     op.drop_table('topics')
     op.drop_table('site_settings')

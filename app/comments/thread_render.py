@@ -1,0 +1,111 @@
+"""Rendering a thread: each comment by comments/_comment.html, nested here; and the parts
+the thread view keeps (the shape of a thread) or renders with (a nameless member).
+
+The nesting (an ``<li>`` per comment, its replies in an ``<ol>``) is written out here rather
+than by a recursive template, so that one thread can be put together from comments rendered
+at different moments: the viewer's own ones now, everybody else's from the page cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from jinja2.runtime import Context
+
+from app.models import AccountState, Comment, CommentStatus, User, UserRole
+from app.services.threads import Node, Thread
+
+COMMENT_TEMPLATE = "comments/_comment.html"
+
+
+def nest(root: Node, html_of: Callable[[Node], str]) -> str:
+    """The ``<li>`` of *root* with all its replies, each comment's HTML from *html_of*."""
+    parts: list[str] = []
+
+    def add(node: Node) -> None:  # recursion is bounded by the display depth
+        parts.append(
+            f'<li class="comment-list__item comment-list__item--depth-{int(node.depth)}">\n'
+        )
+        parts.append(html_of(node))
+        if node.children:
+            parts.append('<ol class="comment-list">\n')
+            for child in node.children:
+                add(child)
+            parts.append("</ol>\n")
+        parts.append("</li>\n")
+
+    add(root)
+    return "".join(parts)
+
+
+def walk(roots: list[Node]) -> list[Node]:
+    """Every node below and including *roots*."""
+    found, stack = [], list(roots)
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(node.children)
+    return found
+
+
+class CommentRenderer:
+    """Renders single comments with the variables of the page being rendered."""
+
+    def __init__(self, context: Context) -> None:
+        self.values = context.get_all()
+        self.template = current_app.jinja_env.get_template(COMMENT_TEMPLATE)
+
+    def __call__(self, node: Node, **overrides: Any) -> str:
+        values = {**self.values, **overrides, "comment": node.comment, "node": node}
+        return self.template.render(values)
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """The reader's thread of one version of a discussion, without the comments."""
+
+    roots: tuple[int, ...]  # the top-level comments readers see, in order
+    root_of: dict[int, int]  # every comment of the article -> its top-level comment
+    rank: dict[int, int]  # every top-level comment -> its place among all of them
+    members: dict[int, tuple[int, ...]]  # top-level comment -> all comments of its thread
+    visible: frozenset[int]
+
+    @classmethod
+    def of(cls, thread: Thread, comments: list[Comment]) -> Skeleton:
+        members: dict[int, list[int]] = {}
+        for comment_id, root_id in thread.root_of.items():
+            members.setdefault(root_id, []).append(comment_id)
+        tops = [c.id for c in comments if thread.root_of.get(c.id) == c.id]  # oldest first
+        return cls(
+            roots=tuple(node.comment.id for node in thread.roots),
+            root_of=dict(thread.root_of),
+            rank={comment_id: place for place, comment_id in enumerate(tops)},
+            members={root: tuple(ids) for root, ids in members.items()},
+            visible=frozenset(c.id for c in comments if c.status is CommentStatus.VISIBLE),
+        )
+
+    @property
+    def size(self) -> int:
+        return 200 * len(self.root_of) + 512
+
+
+def comment_key(node: Node) -> tuple:
+    """What one comment's HTML depends on besides the discussion: where the thread shows it."""
+    replied = node.reply_to.id if node.reply_to is not None else None
+    return ("comment", node.comment.id, node.shown, replied, node.reply_to_shown)
+
+
+def stand_in(may_write: bool, now: datetime, name: str = "") -> User:
+    """A member who owns no comment, to render what every such member sees alike."""
+    return User(
+        id=0,
+        username=name,
+        role=UserRole.MEMBER,
+        state=AccountState.ACTIVE,
+        email_confirmed_at=now if may_write else None,
+        session_version=0,
+    )

@@ -1,0 +1,271 @@
+"""The thread on an article page, put together from cached pieces wherever nothing is personal.
+
+The thread is put together one top-level comment (with all its replies) at a time, each
+comment rendered on its own (app/comments/thread_render.py). Those pieces, and the comments
+in them, are kept in the page cache (app/services/page_cache.py) under the article's
+``discussion_version``, whether comments are open, the language, the page they are shown on
+and the kind of viewer they were rendered for: a reader, or a nameless member who owns none
+of the comments (one who may write, or one who may not). A member's key also holds the
+page's address, which the flag links carry.
+
+What is personal is never cached. A member's own comments (with their edit and delete
+controls and the CSRF token, their pending and hidden ones) sit in a few top-level threads,
+some of which only they see; exactly those are rendered for them on every request, from a
+query for those threads alone. Moderators get the whole thread rendered for them, as
+without a cache.
+
+The shape of the reader's thread (which comments belong to which top-level thread, in which
+order) is kept too, so a request whose pieces are all cached loads no comments at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from flask import current_app, request
+from flask_babel import get_locale
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+from sqlalchemy import select
+
+from app.comments.thread_render import (
+    CommentRenderer,
+    Skeleton,
+    comment_key,
+    nest,
+    stand_in,
+    walk,
+)
+from app.extensions import db
+from app.models import Article, Comment, CommentStatus
+from app.permissions import can_write, is_moderator
+from app.services.page_cache import PageCache, cache_for
+from app.services.threads import Node, Thread, build_thread, load_comments
+
+
+class ThreadView:
+    """What the comments section needs of the thread, for one viewer and one article."""
+
+    def __init__(
+        self, article: Article, viewer: Any, now: datetime, own_comments: int | None = None
+    ) -> None:
+        config = current_app.config
+        self.article, self.viewer, self.now = article, viewer, now
+        self.depth, self.per_page = config["COMMENT_MAX_DEPTH"], config["COMMENTS_PER_PAGE"]
+        self.cache: PageCache = cache_for(current_app)
+        self.comments: list[Comment] | None = None  # loaded only when something must be built
+        self._readers: Thread | None = None
+        self.whole: Thread | None = None  # the viewer's whole thread, when rendered for them
+        self.skeleton: Skeleton | None = None
+        self.roots: list[int] = []  # the top-level threads this viewer sees, in order
+        self.personal: set[int] = set()  # those holding the viewer's own comments
+        self.page = 1
+        if not self.cache.enabled or is_moderator(viewer):
+            self._render_whole()
+            return
+        self.skeleton = self._skeleton()
+        self.roots = list(self.skeleton.roots)
+        if viewer is not None and own_comments != 0:  # 0: known to own none here
+            self._find_personal()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _all_comments(self) -> list[Comment]:
+        if self.comments is None:
+            self.comments = load_comments(db.session, self.article.id)
+        return self.comments
+
+    def _build(self, comments: list[Comment], viewer: Any) -> Thread:
+        return build_thread(comments, viewer, self.depth, self.per_page)
+
+    def _readers_thread(self) -> Thread:
+        if self._readers is None:
+            self._readers = self._build(self._all_comments(), None)
+        return self._readers
+
+    def _render_whole(self) -> None:
+        self.whole = self._build(self._all_comments(), self.viewer)
+
+    def _skeleton(self) -> Skeleton:
+        article = self.article
+        key = ("skeleton", article.id, article.discussion_version, self.depth, self.per_page)
+        skeleton = self.cache.get(key)
+        if skeleton is None:
+            skeleton = Skeleton.of(self._readers_thread(), self._all_comments())
+            self.cache.put(key, skeleton, skeleton.size)
+        return skeleton
+
+    def _find_personal(self) -> None:
+        own = db.session.execute(
+            select(Comment.id, Comment.status).where(
+                Comment.article_id == self.article.id, Comment.author_id == self.viewer.id
+            )
+        ).all()
+        skeleton, extra = self.skeleton, set()
+        for comment_id, status in own:
+            if status is CommentStatus.DELETED:
+                continue  # shown to its author exactly as to everyone else
+            root = skeleton.root_of.get(comment_id)
+            if root is None:  # outside every thread (a loop in hand-edited data)
+                self._render_whole()
+                return
+            self.personal.add(root)
+            if root not in skeleton.members or root not in skeleton.rank:
+                self._render_whole()
+                return
+            extra.add(root)
+        extra -= set(skeleton.roots)
+        if extra:  # threads only this viewer sees (their own waiting comment, say)
+            self.roots = sorted(set(self.roots) | extra, key=skeleton.rank.__getitem__)
+
+    # --- what the section asks ------------------------------------------------------------
+
+    @property
+    def pages(self) -> int:
+        if self.whole is not None:
+            return self.whole.pages
+        return max(1, -(-len(self.roots) // self.per_page))
+
+    def replyable(self, comment_id: int) -> Comment | None:
+        """The comment, if it may be answered: of this article and visible to everyone."""
+        if self.whole is not None:
+            return self.whole.replyable(comment_id)
+        if comment_id not in self.skeleton.visible:
+            return None
+        found = db.session.get(Comment, comment_id)
+        return found if found is not None and found.article_id == self.article.id else None
+
+    def renderer(self, page: int) -> Callable[..., Markup]:
+        """For the template: the HTML of the top-level threads of *page*, in order."""
+
+        @pass_context
+        def render_thread(context: Context) -> Markup:
+            # Each piece is the output of an autoescaped template, so it is safe HTML.
+            return Markup("".join(self._pieces(context, page)))  # noqa: S704
+
+        return render_thread
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def _pieces(self, context: Context, page: int) -> list[str]:
+        self.page = page
+        render = CommentRenderer(context)
+        if self.whole is None:
+            start = (page - 1) * self.per_page
+            window = self.roots[start : start + self.per_page]
+            shared = [root for root in window if root not in self.personal]
+            pieces = self._shared_pieces(render, shared)
+            if pieces is not None:
+                mine = [root for root in window if root not in pieces]
+                pieces.update(self._personal_pieces(render, mine))
+                if all(root in pieces for root in window):
+                    return [pieces[root] for root in window]
+            self._render_whole()  # the kept shape and the comments disagree: a race
+        return [nest(node, render) for node in self.whole.page(page)]
+
+    def _overrides(self, may_write: bool | None) -> dict[str, Any]:
+        """How to render for the viewer who owns nothing: a reader as is, a member stood in."""
+        return {} if may_write is None else {"current_user": stand_in(may_write, self.now)}
+
+    def _shared_key(self) -> tuple[tuple, bool | None]:
+        """The key of what a viewer like this one, owning nothing, sees; and whether a member
+        who may write (None: a reader)."""
+        article, viewer = self.article, self.viewer
+        if viewer is None:
+            kind, may_write = ("reader",), None
+        else:
+            may_write = can_write(viewer, self.now)
+            kind = ("member", may_write)
+        prefix = (
+            "thread",
+            article.id,
+            article.discussion_version,
+            article.comments_open,
+            str(get_locale()),
+            kind,
+            request.full_path if viewer is not None else None,  # the flag links carry it
+            self.page,  # the reply links carry it
+            self.depth,
+            self.per_page,
+        )
+        return prefix, may_write
+
+    def _kept_comment(self, render: CommentRenderer, prefix: tuple, may_write: bool | None):  # noqa: ANN202
+        """A comment as a viewer who does not own it sees it: kept, or rendered and kept."""
+
+        def html_of(node: Node) -> str:
+            key = (*prefix, *comment_key(node))
+            html = self.cache.get(key)
+            if html is None:
+                html = render(node, **self._overrides(may_write))
+                self.cache.put(key, html, 2 * len(html) + 200)
+            return html
+
+        return html_of
+
+    def _shared_pieces(self, render: CommentRenderer, roots: list[int]) -> dict | None:
+        """Threads without the viewer's comments, as a viewer who owns none of them sees them."""
+        prefix, may_write = self._shared_key()
+        pieces = {root: self.cache.get((*prefix, root)) for root in roots}
+        missing = [root for root, piece in pieces.items() if piece is None]
+        if missing:
+            nodes = {node.comment.id: node for node in self._readers_thread().roots}
+            if any(root not in nodes for root in missing):
+                return None
+            html_of = self._kept_comment(render, prefix, may_write)
+            for root in missing:
+                pieces[root] = nest(nodes[root], html_of)
+                self.cache.put((*prefix, root), pieces[root], 2 * len(pieces[root]) + 200)
+        return pieces
+
+    def _personal_pieces(self, render: CommentRenderer, roots: list[int]) -> dict[int, str]:
+        """The threads holding the viewer's own comments, put together for them alone.
+
+        Only the viewer's own comments are rendered each time; every other comment in these
+        threads looks the same to them as to any member and comes from the cache. The shape
+        is built from a light query; whole comments are loaded only where rendering needs
+        them.
+        """
+        if not roots:
+            return {}
+        ids = [comment_id for root in roots for comment_id in self.skeleton.members[root]]
+        shape = db.session.execute(
+            select(Comment.id, Comment.parent_id, Comment.status, Comment.author_id)
+            .where(Comment.id.in_(ids))
+            .order_by(Comment.created_at, Comment.id)
+        ).all()
+        nodes = {node.comment.id: node for node in self._build(shape, self.viewer).roots}
+        tops = [nodes[root] for root in roots if root in nodes]
+        prefix, may_write = self._shared_key()
+        kept: dict[int, str] = {}
+        for node in walk(tops):
+            if node.comment.author_id != self.viewer.id:
+                html = self.cache.get((*prefix, *comment_key(node)))
+                if html is not None:
+                    kept[node.comment.id] = html
+        self._load_whole_comments(tops, kept)
+        shared = self._kept_comment(render, prefix, may_write)
+
+        def html_of(node: Node) -> str:
+            if node.comment.author_id == self.viewer.id:
+                return render(node)
+            return kept.get(node.comment.id) or shared(node)
+
+        return {node.comment.id: nest(node, html_of) for node in tops}
+
+    def _load_whole_comments(self, tops: list[Node], kept: dict[int, str]) -> None:
+        """Put whole comments (with their authors) into the nodes that will be rendered."""
+        nodes = [node for node in walk(tops) if node.comment.id not in kept]
+        wanted = {node.comment.id for node in nodes}
+        wanted |= {node.reply_to.id for node in nodes if node.reply_to is not None}
+        if not wanted:
+            return
+        query = select(Comment).where(Comment.id.in_(wanted))
+        whole = {comment.id: comment for comment in db.session.scalars(query).unique()}
+        for node in nodes:
+            node.comment = whole.get(node.comment.id, node.comment)
+            if node.reply_to is not None:
+                node.reply_to = whole.get(node.reply_to.id, node.reply_to)

@@ -1,0 +1,56 @@
+"""Helpers for the page cache tests: an app with the cache on, counting statements, logging in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from app.extensions import db
+from tests.accounts_support import login
+from tests.conftest import make_app
+from tests.support import PASSWORD
+
+ENGLISH = {"Accept-Language": "en"}
+
+
+def cached_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """For a fixture: the application with its page cache on (the suite runs without it)."""
+    application = make_app(database_url, tmp_path, PAGE_CACHE_MB=8)
+    yield application
+    application.extensions["front_cache"].dispose()
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@contextmanager
+def statements(app: Flask) -> Iterator[list[str]]:
+    """The statements the application's own engine runs in the block (the front cache of
+    app/front_cache.py reads its versions through an engine of its own)."""
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(args[2])
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def logged_in(app: Flask, username: str) -> FlaskClient:
+    """A client logged in through the form, as a browser would be."""
+    client = app.test_client()
+    response = login(client, username, PASSWORD)
+    assert response.status_code in (302, 303), response.status_code
+    client.get("/")  # shows (and so removes) the greeting
+    return client
