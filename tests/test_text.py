@@ -55,7 +55,8 @@ def test_javascript_links_are_dropped():
 
 def test_articles_allow_headings_tables_and_images():
     html = text.render_article(
-        "## Abschnitt\n\n![Ein Diagramm](https://example.org/d.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+        "## Abschnitt\n\n![Ein Diagramm](https://example.org/d.png)\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |"
     )
     assert "<h2>Abschnitt</h2>" in html
     assert '<img src="https://example.org/d.png" alt="Ein Diagramm">' in html

@@ -26,8 +26,9 @@ def source_messages() -> set[str | tuple[str, ...]]:
         METHODS,
         keywords=KEYWORDS,
         # Unlike babel's default, look into _partials/ and _macros/ too; skip .venv and the like.
-        directory_filter=lambda path: not Path(path).name.startswith(".")
-        and Path(path).name != "node_modules",
+        directory_filter=lambda path: (
+            not Path(path).name.startswith(".") and Path(path).name != "node_modules"
+        ),
     ):
         found.add(message if isinstance(message, str) else tuple(message))
     return found
