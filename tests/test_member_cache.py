@@ -21,6 +21,7 @@ from app.models import Article, Comment, CommentStatus, User, UserRole, utcnow
 from app.services import bans, flags, publishing
 from app.services.page_cache import cache_for
 from tests.cache_support import ENGLISH, cached_app, logged_in, statements
+from tests.conftest import make_app
 from tests.support import Factory, csrf_token
 
 
@@ -60,6 +61,10 @@ def signed_in_as(page: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _without_token(page: str) -> str:
+    return page.replace(csrf_token(page), "")
+
+
 def _section(page: str, comment_id: int) -> str:
     """The <article> of one comment in a page."""
     match = re.search(rf'<article id="comment-{comment_id}".*?</article>', page, re.S)
@@ -78,10 +83,11 @@ def _read_twice(client, path: str) -> str:  # noqa: ANN001
 def test_a_member_gets_the_kept_page_with_only_their_own_name_and_token(cached, site):
     reader = _read_twice(cached.test_client(use_cookies=False), site["path"])
     alice = logged_in(cached, "gast")
-    _read_twice(alice, site["path"])
+    rendered = alice.get(site["path"], headers=ENGLISH).text  # by the application
     with statements(cached) as seen:
         page = alice.get(site["path"], headers=ENGLISH).text
     assert seen == []  # answered in front of the application, from the kept page
+    assert _without_token(page) == _without_token(rendered)
     assert signed_in_as(page) == "gast" and "Write a comment" in page
     assert "Ihre wartende Antwort." not in page  # somebody else's waiting reply
     bob = logged_in(cached, "aufsicht")  # another person, other session
@@ -106,7 +112,7 @@ def test_own_comments_are_rendered_for_their_author_alone(cached, site):
     assert "Flag" in _section(page, site["shown"].id)
     # Others, with the caches as warm as can be, see none of it.
     again = alice.get(site["path"], headers=ENGLISH).text
-    assert again.replace(csrf_token(again), "") == alice_page.replace(csrf_token(alice_page), "")
+    assert _without_token(again) == _without_token(alice_page)
     assert "Ihre wartende Antwort." not in again
     assert "Delete" not in _section(again, site["own"].id)
     assert "Flag" in _section(again, site["own"].id)
@@ -274,3 +280,23 @@ def test_the_queue_follows_flags_bans_and_the_end_of_a_ban(cached, site):
         )
         db.session.commit()
     assert "status-label--banned" not in moderator.get("/moderation/", headers=ENGLISH).text
+
+
+@pytest.mark.parametrize("username", ["gast", "schreiberin", "aufsicht"])
+def test_kept_pages_are_the_pages_the_application_renders(cached, site, tmp_path, username):
+    """A member's page put together from kept parts is the page rendered without a cache."""
+    plain = make_app(cached.config["DATABASE_URL"], tmp_path / "plain", PAGE_CACHE_MB=0)
+    try:
+        expected = _words(_read_twice(logged_in(plain, username), site["path"]))
+        client = logged_in(cached, username)
+        for _ in range(3):  # the application's rendering, then the kept parts
+            assert _words(client.get(site["path"], headers=ENGLISH).text) == expected
+    finally:
+        with plain.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _words(page: str) -> list[str]:
+    """The page without its CSRF token and with white space evened out."""
+    return _without_token(page).split()
