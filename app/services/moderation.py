@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -86,6 +87,32 @@ def approve(
         raise InvalidInput(_l("Only a waiting or flagged comment can be approved."))
 
 
+def _move(
+    session: Session,
+    comment: Comment,
+    to: CommentStatus,
+    action: ModerationAction,
+    *,
+    allowed_from: tuple[CommentStatus, ...],
+    refusal: Any,
+    actor: User,
+    now: datetime,
+    reason: str | None,
+    expected: CommentStatus | None,
+) -> None:
+    """The shape every single decision has: check, then one logged change of state."""
+    require_moderator(actor)
+    _check_expected(comment, expected)
+    reason = clean_reason(reason)
+    if comment.status not in allowed_from:
+        raise InvalidInput(refusal)
+    if to is CommentStatus.VISIBLE:
+        close_open_flags(session, comment, now)  # the decision settles its flags
+    transitions.change_status(
+        session, comment, to, action=action, actor=actor, now=now, reason=reason
+    )
+
+
 def hide(
     session: Session,
     comment: Comment,
@@ -95,20 +122,12 @@ def hide(
     reason: str | None = None,
     expected: CommentStatus | None = None,
 ) -> None:
-    require_moderator(actor)
-    _check_expected(comment, expected)
-    reason = clean_reason(reason)
-    if comment.status not in (CommentStatus.PENDING, CommentStatus.VISIBLE):
-        raise InvalidInput(_l("Only a waiting or visible comment can be hidden."))
-    transitions.change_status(
-        session,
-        comment,
-        CommentStatus.HIDDEN,
-        action=ModerationAction.HIDE,
-        actor=actor,
-        now=now,
-        reason=reason,
-    )
+    _move(
+        session, comment, CommentStatus.HIDDEN, ModerationAction.HIDE,
+        allowed_from=(CommentStatus.PENDING, CommentStatus.VISIBLE),
+        refusal=_l("Only a waiting or visible comment can be hidden."),
+        actor=actor, now=now, reason=reason, expected=expected,
+    )  # fmt: skip
 
 
 def unhide(
@@ -121,21 +140,12 @@ def unhide(
     expected: CommentStatus | None = None,
 ) -> None:
     """Show a hidden comment again; flags it had are settled by this decision."""
-    require_moderator(actor)
-    _check_expected(comment, expected)
-    reason = clean_reason(reason)
-    if comment.status is not CommentStatus.HIDDEN:
-        raise InvalidInput(_l("Only a hidden comment can be shown again."))
-    close_open_flags(session, comment, now)
-    transitions.change_status(
-        session,
-        comment,
-        CommentStatus.VISIBLE,
-        action=ModerationAction.UNHIDE,
-        actor=actor,
-        now=now,
-        reason=reason,
-    )
+    _move(
+        session, comment, CommentStatus.VISIBLE, ModerationAction.UNHIDE,
+        allowed_from=(CommentStatus.HIDDEN,),
+        refusal=_l("Only a hidden comment can be shown again."),
+        actor=actor, now=now, reason=reason, expected=expected,
+    )  # fmt: skip
 
 
 def delete(
@@ -148,20 +158,12 @@ def delete(
     expected: CommentStatus | None = None,
 ) -> None:
     """Soft-delete: the row stays for the log and the thread's shape."""
-    require_moderator(actor)
-    _check_expected(comment, expected)
-    reason = clean_reason(reason)
-    if comment.status is CommentStatus.DELETED:
-        raise InvalidInput(_l("This comment has been deleted already."))
-    transitions.change_status(
-        session,
-        comment,
-        CommentStatus.DELETED,
-        action=ModerationAction.DELETE,
-        actor=actor,
-        now=now,
-        reason=reason,
-    )
+    _move(
+        session, comment, CommentStatus.DELETED, ModerationAction.DELETE,
+        allowed_from=(CommentStatus.PENDING, CommentStatus.VISIBLE, CommentStatus.HIDDEN),
+        refusal=_l("This comment has been deleted already."),
+        actor=actor, now=now, reason=reason, expected=expected,
+    )  # fmt: skip
 
 
 DECISIONS = {"approve": approve, "hide": hide, "unhide": unhide, "delete": delete}
