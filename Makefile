@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 NPM_TOOLS := vnu-jar@26.9.27 axe-core@4.14.1
 
-.PHONY: run test install install-dev translations extract-messages lint format schema bench clean
+.PHONY: run test install install-dev translations extract-messages lint format migration bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,8 +67,10 @@ bench: install-dev
 clean:
 	rm -rf $(VENV) node_modules instance/diskurs.sqlite3 .pytest_cache
 
-# While nothing is released, the schema is one migration: regenerate it after a model change.
-schema: $(VENV)/.installed
-	rm -f migrations/versions/0001_core_schema.py /tmp/diskurs-schema.sqlite3
-	DISKURS_DATABASE_URL=sqlite:////tmp/diskurs-schema.sqlite3 $(FLASK) db migrate --rev-id 0001 -m "core schema"
+# After a model change: a new migration, generated against a database at the current head.
+# Name it: make migration REV=0007 MSG="what changed"
+migration: $(VENV)/.installed
+	rm -f /tmp/diskurs-schema.sqlite3
+	DISKURS_DATABASE_URL=sqlite:////tmp/diskurs-schema.sqlite3 $(FLASK) db upgrade
+	DISKURS_DATABASE_URL=sqlite:////tmp/diskurs-schema.sqlite3 $(FLASK) db migrate --rev-id $(REV) -m "$(MSG)"
 	rm -f /tmp/diskurs-schema.sqlite3

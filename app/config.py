@@ -11,6 +11,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "DISKURS_"
 
@@ -19,6 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: a SQLite file in the instance folder
     "SECRET_KEY": None,  # None: generated once into the instance folder (development only)
     "SITE_NAME": "Diskurs",
+    # The public address, for links in mails and feeds (never taken from a request).
+    "BASE_URL": None,  # None: http://127.0.0.1:5000 in development; required in production
     "DEFAULT_LOCALE": "de",
     "TIMEZONE": "Europe/Berlin",
     "COMMENT_MODERATION": "first",
@@ -111,6 +114,15 @@ def _finish(settings: dict[str, Any], instance_path: Path) -> None:
                 'print(secrets.token_hex(32))"'
             )
         settings["SECRET_KEY"] = _development_secret(instance_path)
+    if not settings.get("BASE_URL"):
+        if production:
+            raise ConfigError(
+                "DISKURS_ENV=production needs the site's public address for links in mails "
+                "and feeds: set DISKURS_BASE_URL, e.g. https://diskurs.example.org"
+            )
+        settings["BASE_URL"] = "http://127.0.0.1:5000"
+    if urlsplit(str(settings["BASE_URL"])).scheme not in {"http", "https"}:
+        raise ConfigError("DISKURS_BASE_URL must start with https:// (or http://)")
     if not settings.get("DATABASE_URL"):
         settings["DATABASE_URL"] = f"sqlite:///{instance_path / 'diskurs.sqlite3'}"
     if settings["DEFAULT_LOCALE"] not in SUPPORTED_LOCALES:

@@ -40,6 +40,7 @@ TEST_SETTINGS = {
     "COMMENT_MIN_INTERVAL_SECONDS": 0,
     "COMMENTS_PER_HOUR": 10_000,
     "MAIL_SERVER": None,
+    "BASE_URL": "http://localhost",  # where the test client's requests go
     # Tests count queries per request; the page cache's own tests switch it on.
     "PAGE_CACHE_MB": 0,
 }

@@ -6,6 +6,7 @@ import pytest
 
 from app import create_app
 from app.config import ConfigError, load_settings
+from tests.conftest import make_app
 
 
 def test_defaults_follow_the_design(tmp_path, monkeypatch):
@@ -44,9 +45,30 @@ def test_production_without_secret_key_stops_with_a_clear_message(tmp_path, monk
 def test_production_with_secret_key_sends_secure_cookies(tmp_path, monkeypatch):
     monkeypatch.setenv("DISKURS_ENV", "production")
     monkeypatch.setenv("DISKURS_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("DISKURS_BASE_URL", "https://diskurs.example.org")
     settings = load_settings(tmp_path)
     assert settings["SESSION_COOKIE_SECURE"] and settings["REMEMBER_COOKIE_SECURE"]
     assert settings["DEBUG"] is False
+
+
+def test_production_without_base_url_stops_with_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("DISKURS_ENV", "production")
+    monkeypatch.setenv("DISKURS_SECRET_KEY", "k" * 40)
+    monkeypatch.delenv("DISKURS_BASE_URL", raising=False)
+    with pytest.raises(ConfigError, match="DISKURS_BASE_URL"):
+        load_settings(tmp_path)
+
+
+def test_links_are_built_from_the_base_url_not_from_the_request(tmp_path):
+    from app.links import absolute_url
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    app = make_app(url, tmp_path, BASE_URL="https://diskurs.example.org/blog/")
+    with app.test_request_context("/", base_url="http://evil.example"):
+        link = absolute_url("auth.reset_password", token="t", _anchor="top")
+    with app.app_context():  # a worker without a request builds the same link
+        assert absolute_url("auth.reset_password", token="t", _anchor="top") == link
+    assert link == "https://diskurs.example.org/blog/reset/t#top"
 
 
 def test_instance_file_overrides_defaults_and_environment_overrides_both(tmp_path, monkeypatch):

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.links import absolute_url
 from app.mail import send_mail
 from app.models import User, utcnow
 from app.services import tokens
@@ -24,7 +25,7 @@ def send_confirmation(user: User, next_path: str | None = None) -> bool:
     """Mail the confirmation link; following it leads on to *next_path* (a checked local path)."""
     config = current_app.config
     token = tokens.confirmation_token(config["SECRET_KEY"], user, utcnow())
-    link = url_for("auth.confirm_email", token=token, next=next_path, _external=True)
+    link = absolute_url("auth.confirm_email", token=token, next=next_path)
     with _language(user):
         subject = _("Please confirm your email address for %(site)s", site=config["SITE_NAME"])
         body = _(
@@ -43,7 +44,7 @@ def send_confirmation(user: User, next_path: str | None = None) -> bool:
 def send_reset(user: User) -> bool:
     config = current_app.config
     token = tokens.reset_token(config["SECRET_KEY"], user, utcnow())
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = absolute_url("auth.reset_password", token=token)
     with _language(user):
         subject = _("Choose a new password for %(site)s", site=config["SITE_NAME"])
         body = _(
@@ -72,6 +73,6 @@ def send_address_changed(user: User, previous: str) -> bool:
             "once (their address is in the imprint):\n\n%(link)s\n",
             name=user.username,
             address=user.email,
-            link=url_for("articles.home", _external=True),
+            link=absolute_url("articles.home"),
         )
     return send_mail(previous, subject, body)
