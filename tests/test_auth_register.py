@@ -77,7 +77,7 @@ def test_bad_usernames_are_refused(app, client, name):
 
 
 @pytest.mark.parametrize(
-    "address", ["", "kein-at", "a@b", "a@@example.org", "a b@example.org", "a@example.org\x00"]
+    "address", ["", "kein-at", "a@b", "a@@example.org", "a b@example.org", "a@example.org\u200b"]
 )
 def test_bad_emails_are_refused(app, client, address):
     refused(app, client, "email", email=address)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -25,6 +25,7 @@ from app.models import User, utcnow
 from app.services import account_data, account_settings, throttle
 from app.services.errors import DomainError
 from app.services.login_attempts import account_key
+from app.whole_numbers import page_arg
 
 RECENT_COMMENTS = 5
 COMMENTS_PER_PAGE = 25
@@ -184,7 +185,7 @@ def delete():  # noqa: ANN201
 @bp.get("/account/comments")
 @login_required
 def comments():  # noqa: ANN201
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     listing = account_data.own_comments(db.session, _me().id, page, COMMENTS_PER_PAGE)
     if page > listing.pages:
         abort(404)

@@ -25,6 +25,7 @@ from app.services import publishing
 from app.services.article_admin import ArticleState, state_of
 from app.services.errors import DomainError, InvalidInput
 from app.services.slugs import slugify
+from app.whole_numbers import parse_id
 
 ACTIONS = ("preview", "draft", "schedule", "publish", "save", "unpublish")
 
@@ -84,10 +85,10 @@ def _input(form: ArticleForm, article: Article | None, published_at) -> publishi
 
 
 def _expected_revision(form: ArticleForm) -> int:
-    raw = (form.revision.data or "").strip()
-    if not raw.isascii() or not raw.isdigit():
+    revision = parse_id(form.revision.data)
+    if revision is None:
         abort(400)
-    return int(raw)
+    return revision
 
 
 def _saved_message(before: ArticleState | None, after: ArticleState, article: Article) -> str:

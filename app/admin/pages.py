@@ -16,6 +16,7 @@ from app.permissions import admin_required
 from app.services import pages as page_service
 from app.services.errors import DomainError
 from app.services.slugs import slugify
+from app.whole_numbers import parse_id
 
 
 def _page_or_404(page_id: int) -> Page:
@@ -73,10 +74,10 @@ def _editor(form: PageForm, page: Page | None):  # noqa: ANN202
         if page is None:
             page = page_service.create_page(db.session, data, utcnow())
         else:
-            expected = (form.revision.data or "").strip()
-            if not (expected.isascii() and expected.isdigit()):
+            expected = parse_id(form.revision.data)
+            if expected is None:
                 abort(400)
-            page = page_service.update_page(db.session, page, data, utcnow(), int(expected))
+            page = page_service.update_page(db.session, page, data, utcnow(), expected)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
