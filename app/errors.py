@@ -32,6 +32,7 @@ UNREACHABLE = (sa.OperationalError, sa.InterfaceError, sa.TimeoutError)
 # SQLite's primary result codes that pass: BUSY, LOCKED, NOMEM, IOERR, FULL, CANTOPEN, PROTOCOL.
 _SQLITE_PASSING = {5, 6, 7, 10, 13, 14, 15}
 
+
 @dataclass
 class KeptForm:
     """A form whose text could not be saved, to be sent again from the 503 page."""

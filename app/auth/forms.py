@@ -9,13 +9,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from app.extensions import db
 from app.services import accounts
 from app.services.errors import InvalidInput
 
 REQUIRED = _l("Please fill in this field.")
+TOO_LONG = _l("At most %(max)d characters, please.")
 
 
 def required() -> DataRequired:
@@ -31,13 +32,20 @@ class ActionForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
+    # Lengths capped: nothing longer can match, and the check stays as quick for everyone.
     username = StringField(
         _l("Username or email address"),
-        validators=[required()],
-        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+        validators=[required(), Length(max=accounts.MAX_EMAIL_LENGTH, message=TOO_LONG)],
+        render_kw={
+            "autocomplete": "username",
+            "autocapitalize": "none",
+            "maxlength": accounts.MAX_EMAIL_LENGTH,
+        },
     )
     password = PasswordField(
-        _l("Password"), validators=[required()], render_kw={"autocomplete": "current-password"}
+        _l("Password"),
+        validators=[required(), Length(max=accounts.MAX_PASSWORD_LENGTH, message=TOO_LONG)],
+        render_kw={"autocomplete": "current-password", "maxlength": accounts.MAX_PASSWORD_LENGTH},
     )
     remember = BooleanField(_l("Stay logged in on this device"))
 

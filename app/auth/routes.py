@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import utcnow
 from app.network import client_address
 from app.services import accounts, throttle
+from app.services.account_settings import log_out_everywhere
 from app.services.errors import InvalidInput
 from app.services.login_attempts import attempt_login
 
@@ -76,9 +77,14 @@ def login():  # noqa: ANN201
 def logout():  # noqa: ANN201
     # CSRFProtect has checked the token before we get here; a GET is answered with 405.
     was_logged_in = current_user.is_authenticated
+    if was_logged_in:
+        # A signed cookie cannot be taken back: a copy of it (or of the "remember me"
+        # cookie) would log in again. Raising the version makes every copy worthless.
+        log_out_everywhere(current_user._get_current_object())
+        db.session.commit()
     end_session()
     if was_logged_in:
-        flash(_("You are logged out."), "success")
+        flash(_("You are logged out, on this device and on every other one."), "success")
     return redirect(url_for("articles.home"))
 
 
