@@ -123,6 +123,11 @@ def email_taken(session: Session, address: str, except_id: int | None = None) ->
     return session.scalar(query) is not None
 
 
+def find_by_email(session: Session, address: str) -> User | None:
+    """The account (not a deleted one: its address is erased) with this address."""
+    return session.scalar(select(User).where(User.email_key == email_key(address)))
+
+
 def find_by_login(session: Session, login: str) -> User | None:
     """The account with this username or email address (usernames cannot contain "@")."""
     login = login.strip()

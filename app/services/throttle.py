@@ -46,6 +46,8 @@ REGISTER_ADDRESS = Rule(
 RESET_ADDRESS = Rule("reset-address", "RESET_REQUESTS_PER_ADDRESS", "MAIL_WINDOW_SECONDS")
 RESET_ACCOUNT = Rule("reset-account", "RESET_MAILS_PER_ACCOUNT", "MAIL_WINDOW_SECONDS")
 CONFIRM_ACCOUNT = Rule("confirm-account", "CONFIRMATION_MAILS_PER_ACCOUNT", "MAIL_WINDOW_SECONDS")
+# "You have an account already" mails, sent when someone registers with a taken address.
+ACCOUNT_EXISTS = Rule("account-exists", "CONFIRMATION_MAILS_PER_ACCOUNT", "MAIL_WINDOW_SECONDS")
 
 
 def _key(value: str) -> str:
