@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.accounts_support import app_with, login, register, smtp_server
+from tests.accounts_support import app_with, login, smtp_server
 from tests.support import PASSWORD, csrf_token
 
 SITE = "https://diskurs.example.org"
