@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import text
+from app.admin.expired import EXPIRED_STATUS, token_expired
 from app.admin.forms import ArticleForm, local_input, parse_local
 from app.extensions import db
 from app.i18n import site_timezone
@@ -108,6 +109,8 @@ def handle(form: ArticleForm, article: Article | None):  # noqa: ANN201
     """Show the editor, or act on the button pressed; *article* is None for a new one."""
     if request.method != "POST":
         return render(form, article)
+    if token_expired(form):
+        return render(form, article), EXPIRED_STATUS
     action = request.form.get("action", "save")
     if action not in ACTIONS or not form.validate():
         abort(400)
