@@ -36,6 +36,7 @@ class FormState:
     body: str = ""
     parent_id: int | None = None
     draft: str = ""
+    submission: str = ""  # the form's key, kept when it is sent back
     error: Any = None  # beside the text field
     parent_error: Any = None  # about the comment replied to
     preview_html: str | None = None
@@ -138,7 +139,11 @@ def _form_context(article: Article, thread, state: FormState, page: int) -> dict
     # Only a comment everyone may see can be answered (and named as the one answered).
     parent = thread.replyable(state.parent_id) if state.parent_id else None
     form = CommentForm(
-        formdata=None, body=state.body, parent_id=parent.id if parent else "", draft=state.draft
+        formdata=None,
+        body=state.body,
+        parent_id=parent.id if parent else "",
+        draft=state.draft,
+        submission=state.submission or comment_service.new_submission_key(),
     )
     return {
         "comment_form": form,
