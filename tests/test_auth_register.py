@@ -117,7 +117,7 @@ def test_email_unique_regardless_of_case(app, client, make, capsys):
     response = register(client, **dict(GOOD, email="person@EXAMPLE.ORG"))
     assert response.status_code == 302
     assert user_count(app) == 1
-    assert "Sie haben dort schon ein Konto" in capsys.readouterr().out
+    assert "gehört schon zu Ihrem Konto" in capsys.readouterr().out
 
 
 def test_every_error_is_shown_at_its_field_and_input_is_kept(app, client, make):
