@@ -109,3 +109,23 @@ def test_a_failure_that_is_no_outage_stays_an_error(database_url, tmp_path, make
         with pytest.raises(Exception) as raised:
             app.test_client().get("/faulty")
         assert "no_such_table" in str(raised.value)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_503_page_with_a_kept_comment_is_valid_html(tmp_path, language):
+    from tests.html_checker import check_documents, require_checker
+
+    require_checker()
+    with app_with(UNREACHABLE["sqlite"], tmp_path) as app:
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = "1:1"
+        response = client.post(
+            "/articles/ein-artikel/comments",
+            data={"body": "Text & <mehr>", "parent_id": "7", "submission": "a" * 22},
+            headers={"Accept-Language": language},
+        )
+        plain = client.get("/", headers={"Accept-Language": language})
+    assert response.status_code == plain.status_code == 503
+    problems = check_documents({"kept": response.data, "plain": plain.data})
+    assert problems == {"kept": [], "plain": []}
