@@ -65,7 +65,8 @@ def test_the_link_works_and_logs_in_once_without_being_logged_in(app, client, ma
     # The first use logs in (registering did not); a second one only says it is done.
     assert response.status_code == 302 and response.headers["Location"] == "/account"
     assert fetch_user(app, user.id).is_confirmed
-    assert stranger.get("/account").status_code == 200
+    page = stranger.get("/account")
+    assert page.status_code == 200 and "Ihre E-Mail-Adresse ist bestätigt" in page.text
     again = app.test_client().get(link)
     assert again.status_code == 302 and again.headers["Location"] == "/login"
 

@@ -65,6 +65,8 @@ def test_production_with_an_unknown_worker_count_warns(tmp_path, monkeypatch, ca
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
     monkeypatch.delenv("GUNICORN_CMD_ARGS", raising=False)
+    # Running the migrations configures logging anew and switches existing loggers off.
+    monkeypatch.setattr(logging.getLogger("app"), "disabled", False)
     with caplog.at_level(logging.WARNING):
         make_app(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path, RATELIMIT_ENABLED=True)
     assert "DISKURS_RATELIMIT_STORAGE_URI" in caplog.text

@@ -36,11 +36,11 @@ def confirm_email(token: str):  # noqa: ANN201
             return redirect(onward or url_for("account.index"))
         return redirect(url_for("auth.login", next=onward))
     db.session.commit()
-    flash(_("Thank you: your email address is confirmed."), "success")
     if not current_user.is_authenticated:
         # Registering does not log in (it must look the same for a taken address), so the
         # first use of the link does: it was sent to this address for this new account.
-        start_session(user, remember=False)
+        start_session(user, remember=False)  # before the message: it empties the session
+    flash(_("Thank you: your email address is confirmed."), "success")
     return redirect(onward or url_for("account.index"))
 
 
