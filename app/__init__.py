@@ -8,8 +8,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import load_settings
+from app.config import load_settings, per_process_limits_warning
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.trusted_hosts import TrustedHosts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,13 +27,20 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     instance_path = Path((overrides or {}).get("INSTANCE_PATH", app.instance_path))
     app.config.update(load_settings(instance_path, overrides))
 
-    from app import front_cache
+    from app import front_cache, input_guard, whole_numbers
 
     front_cache.init_app(app)  # inside the proxy fix, so that it sees the fixed addresses
+    if app.config["TRUSTED_HOSTS"]:
+        app.wsgi_app = TrustedHosts(app.wsgi_app, app.config["TRUSTED_HOSTS"])
     hops = int(app.config["TRUSTED_PROXIES"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    warning = per_process_limits_warning(app.config)
+    if warning:
+        app.logger.warning(warning)
 
+    input_guard.init_app(app)  # first of the request hooks
+    whole_numbers.init_app(app)  # before any route is added
     _init_extensions(app)
     _register_blueprints(app)
 

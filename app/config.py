@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shlex
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +25,12 @@ DEFAULTS: dict[str, Any] = {
     "SITE_NAME": "Diskurs",
     # The public address, for links in mails and feeds (never taken from a request).
     "BASE_URL": None,  # None: http://127.0.0.1:5000 in development; required in production
+    # Host names the site answers for; empty: any in development, BASE_URL's in production.
+    "TRUSTED_HOSTS": [],
+    # The largest request body, in bytes. The largest form is the article editor: 200,000
+    # characters of text (plus excerpt and title) that a browser may send percent-encoded,
+    # up to 12 bytes for one character; 3 MiB holds that with room to spare.
+    "MAX_CONTENT_LENGTH": 3 * 1024 * 1024,
     "DEFAULT_LOCALE": "de",
     "TIMEZONE": "Europe/Berlin",
     "COMMENT_MODERATION": "first",
@@ -123,6 +132,7 @@ def _finish(settings: dict[str, Any], instance_path: Path) -> None:
         settings["BASE_URL"] = "http://127.0.0.1:5000"
     if urlsplit(str(settings["BASE_URL"])).scheme not in {"http", "https"}:
         raise ConfigError("DISKURS_BASE_URL must start with https:// (or http://)")
+    settings["TRUSTED_HOSTS"] = _trusted_hosts(settings, production)
     if not settings.get("DATABASE_URL"):
         settings["DATABASE_URL"] = f"sqlite:///{instance_path / 'diskurs.sqlite3'}"
     if settings["DEFAULT_LOCALE"] not in SUPPORTED_LOCALES:
@@ -144,6 +154,78 @@ def _finish(settings: dict[str, Any], instance_path: Path) -> None:
     settings["REMEMBER_COOKIE_SECURE"] = production
     settings["PREFERRED_URL_SCHEME"] = "https" if production else "http"
     settings["WTF_CSRF_TIME_LIMIT"] = None  # tied to the session instead of a clock
+    # Urlencoded forms are held in memory whole: the same limit as for the body.
+    settings["MAX_FORM_MEMORY_SIZE"] = settings["MAX_CONTENT_LENGTH"]
+    if production:
+        check_shared_limits(settings, declared_workers(os.environ, sys.argv))
+
+
+def _trusted_hosts(settings: dict[str, Any], production: bool) -> list[str] | None:
+    """The hosts Flask accepts (None: any); production defaults to BASE_URL's host."""
+    hosts = [str(host).strip().lower() for host in settings.get("TRUSTED_HOSTS") or []]
+    hosts = [host for host in hosts if host]
+    if not hosts and production:
+        hosts = [urlsplit(str(settings["BASE_URL"])).hostname or ""]
+    return hosts or None
+
+
+def declared_workers(environ: Mapping[str, str], argv: list[str]) -> int | None:
+    """How many gunicorn workers were asked for, where it can be seen from this process.
+
+    gunicorn reads ``WEB_CONCURRENCY`` and ``GUNICORN_CMD_ARGS``, and its workers are forked
+    from the process started with the command line, so they see its ``-w``/``--workers``.
+    A worker count set only in a configuration file is checked by ``gunicorn.conf.py``.
+    """
+    counts: list[int] = []
+    if environ.get("WEB_CONCURRENCY", "").strip().isdigit():
+        counts.append(int(environ["WEB_CONCURRENCY"]))
+    arguments = shlex.split(environ.get("GUNICORN_CMD_ARGS", ""))
+    if argv and Path(argv[0]).name.startswith("gunicorn"):
+        arguments += argv[1:]
+    for number, argument in enumerate(arguments):
+        value = None
+        if argument in ("-w", "--workers") and number + 1 < len(arguments):
+            value = arguments[number + 1]
+        elif argument.startswith("--workers="):
+            value = argument.partition("=")[2]
+        elif argument.startswith("-w") and len(argument) > 2:
+            value = argument[2:]
+        if value is not None and value.strip().isdigit():
+            counts.append(int(value))
+    return counts[-1] if counts else None
+
+
+def per_process_limits_warning(settings: Mapping[str, Any]) -> str | None:
+    """A warning for production with per-process counts when the worker count is unknown."""
+    uri = str(settings.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if settings["ENV"] != "production" or not settings.get("RATELIMIT_ENABLED", True):
+        return None
+    if not uri.startswith("memory://") or declared_workers(os.environ, sys.argv) is not None:
+        return None
+    return (
+        "Rate-limit counts (failed logins, registrations, mails) are kept in this process "
+        "only (DISKURS_RATELIMIT_STORAGE_URI is memory://). With several workers or "
+        "instances each keeps its own count: set DISKURS_RATELIMIT_STORAGE_URI to a Redis "
+        "they share, e.g. redis://127.0.0.1:6379/0."
+    )
+
+
+def check_shared_limits(settings: Mapping[str, Any], workers: int | None) -> None:
+    """Refuse per-process rate-limit counts when several workers would each keep their own.
+
+    Each worker would then allow the full number of failed logins, registrations and mails,
+    so the limits would be worth a fraction of what the settings say.
+    """
+    uri = str(settings.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if not settings.get("RATELIMIT_ENABLED", True) or not uri.startswith("memory://"):
+        return
+    if workers is not None and workers > 1:
+        raise ConfigError(
+            f"{workers} workers would each keep their own count of failed logins, "
+            "registrations and mails (DISKURS_RATELIMIT_STORAGE_URI is memory://). Set "
+            "DISKURS_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (any Redis they share), "
+            "or run a single worker."
+        )
 
 
 def _development_secret(instance_path: Path) -> str:

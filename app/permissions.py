@@ -21,12 +21,17 @@ def _is_member(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and not user.is_deleted
 
 
-def is_moderator(user: Any) -> bool:
-    return _is_member(user) and user.has_role(UserRole.MODERATOR)
+def has_staff_powers(user: Any, role: UserRole, now: datetime | None = None) -> bool:
+    """The powers of *role*: the role itself, and no ban in force (a ban suspends them)."""
+    return _is_member(user) and user.has_role(role) and not user.is_banned_at(now or utcnow())
 
 
-def is_admin(user: Any) -> bool:
-    return _is_member(user) and user.has_role(UserRole.ADMIN)
+def is_moderator(user: Any, now: datetime | None = None) -> bool:
+    return has_staff_powers(user, UserRole.MODERATOR, now)
+
+
+def is_admin(user: Any, now: datetime | None = None) -> bool:
+    return has_staff_powers(user, UserRole.ADMIN, now)
 
 
 def is_banned(user: Any, now: datetime | None = None) -> bool:
@@ -105,14 +110,15 @@ def can_change_role(actor: Any, target: User) -> bool:
 
 
 def role_required(role: UserRole) -> Callable:
-    """View decorator: readers are sent to log in, members without *role* get 403."""
+    """View decorator: readers are sent to log in; members without *role*, and staff while
+    banned, get 403."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return current_app.login_manager.unauthorized()
-            if not current_user.has_role(role) or current_user.is_deleted:
+            if not has_staff_powers(current_user, role):
                 abort(403)
             return view(*args, **kwargs)
 

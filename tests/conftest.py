@@ -138,3 +138,28 @@ def client(app: Flask) -> FlaskClient:
 def make(app: Flask) -> Factory:
     """Create users, articles and comments directly through the services."""
     return Factory(app)
+
+
+@pytest.fixture
+def postgres_app(request: pytest.FixtureRequest, database_kind: str, tmp_path: Path) -> Iterator:
+    """An app on PostgreSQL in either pass: the suite's database, or one of its own."""
+    if database_kind == "postgresql":
+        yield request.getfixturevalue("app")
+        return
+    require(postgres_available(), "PostgreSQL is not reachable at 127.0.0.1:5432")
+    from sqlalchemy import create_engine, text
+
+    name = f"diskurs_pg_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    application = make_app(PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, tmp_path)
+    migrate_to_head(application)
+    yield application
+    with application.app_context():
+        from app.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+    drop_pg_database(name)

@@ -90,6 +90,26 @@ PAGE_TYPES: list[PageType] = [
         form={"title": "", "body": "Text ohne Titel", "action": "draft"},
         status=422,
     ),
+    PageType(
+        "admin-article-expired-token",
+        "/admin/articles/new",
+        role="admin",
+        form={
+            "title": "Titel",
+            "body": "Lange geschrieben",
+            "action": "draft",
+            "csrf_token": "alt",
+        },
+        status=400,
+    ),
+    PageType(
+        "too-large",
+        "/articles/{article}",
+        role="member",
+        form={"body": "x" * (3 * 1024 * 1024)},
+        action="/articles/{article}/comments",
+        status=413,
+    ),
     PageType("admin-articles", "/admin/articles", role="admin"),
     PageType("admin-article-new", "/admin/articles/new", role="admin"),
     PageType("admin-article-edit", "/admin/articles/{draft_id}/edit", role="admin"),
@@ -119,7 +139,8 @@ def fetch(
     response = client.get(page_type.url(scene), **options)
     if page_type.form is None:
         return response
-    data = dict(page_type.form, csrf_token=csrf_token(response.data))
+    # A form may name its own token (an expired one); else the page's is sent.
+    data = {"csrf_token": csrf_token(response.data), **page_type.form}
     # Over HTTPS the CSRF check also wants the page the form came from, as browsers send it.
     options["headers"]["Referer"] = base_url + page_type.url(scene)
     return client.post(page_type.action_url(scene), data=data, **options)

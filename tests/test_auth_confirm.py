@@ -57,13 +57,18 @@ def test_registration_mails_a_link_that_confirms(app, client, mailbox):
     assert "bestätigt" in client.get("/account").text
 
 
-def test_the_link_works_without_being_logged_in(app, client, mailbox):
+def test_the_link_works_and_logs_in_once_without_being_logged_in(app, client, mailbox):
     user = registered(app, client, mailbox)
     link = mailbox.link(mailbox.messages[0])
     stranger = app.test_client()
     response = stranger.get(link)
-    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    # The first use logs in (registering did not); a second one only says it is done.
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
     assert fetch_user(app, user.id).is_confirmed
+    page = stranger.get("/account")
+    assert page.status_code == 200 and "Ihre E-Mail-Adresse ist bestätigt" in page.text
+    again = app.test_client().get(link)
+    assert again.status_code == 302 and again.headers["Location"] == "/login"
 
 
 def test_the_link_leads_back_to_where_the_member_registered_from(app, client, make, mailbox):

@@ -122,7 +122,7 @@ def test_a_draft_is_only_offered_on_its_own_article(app, client, make):
     assert textarea_text(client.get(page_url(first, draft=token)).text) == "für den ersten"
 
 
-@pytest.mark.parametrize("token", ["nonsense", "x" * 500, "%00", ""])
+@pytest.mark.parametrize("token", ["nonsense", "x" * 500, ""])
 def test_unknown_draft_tokens_give_an_empty_form(client, make, token):
     article = make.article()
     login_as(client, make.user())

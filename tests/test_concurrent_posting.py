@@ -13,13 +13,10 @@ in the SQLite pass on a database of its own.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import (
@@ -29,41 +26,16 @@ from app.models import (
     ModerationAction,
     ModerationEvent,
 )
-from tests.conftest import make_app, migrate_to_head
 from tests.support import (
-    PG_ADMIN_URL,
     Factory,
     csrf_token,
-    drop_pg_database,
     login_as,
-    postgres_available,
-    require,
 )
 
 MEMBERS = 20
 PER_MEMBER = 10
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_app(request: pytest.FixtureRequest, database_kind: str, tmp_path: Path) -> Iterator:
-    if database_kind == "postgresql":
-        yield request.getfixturevalue("app")
-        return
-    require(postgres_available(), "PostgreSQL is not reachable at 127.0.0.1:5432")
-    name = f"diskurs_concurrent_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    application = make_app(PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, tmp_path)
-    migrate_to_head(application)
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    drop_pg_database(name)
 
 
 def _post_all(app, member, slugs: list[str], parent_id: int, barrier, failures: list) -> None:  # noqa: ANN001
@@ -85,7 +57,8 @@ def _post_all(app, member, slugs: list[str], parent_id: int, barrier, failures: 
             failures.append((member.username, n, response.status_code))
 
 
-def test_concurrent_comments_all_land_once_and_counts_agree(pg_app):
+def test_concurrent_comments_all_land_once_and_counts_agree(postgres_app):
+    pg_app = postgres_app
     make = Factory(pg_app)
     first = make.article("Erster Beitrag zum Gleichzeitigen")
     second = make.article("Zweiter Beitrag zum Gleichzeitigen")

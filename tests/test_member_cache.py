@@ -62,7 +62,9 @@ def signed_in_as(page: str) -> str | None:
 
 
 def _without_token(page: str) -> str:
-    return page.replace(csrf_token(page), "")
+    """Without the CSRF token and the comment form's submission key (new when rendered)."""
+    page = page.replace(csrf_token(page), "")
+    return re.sub(r'(name="submission" value=")[^"]*', r"\1", page)
 
 
 def _section(page: str, comment_id: int) -> str:

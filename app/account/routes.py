@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,6 +17,7 @@ from wtforms import Field
 
 from app.account import bp
 from app.account.forms import DeleteAccountForm, EmailChangeForm, LanguageForm, PasswordChangeForm
+from app.auth.forms import ActionForm
 from app.auth.mails import send_address_changed, send_confirmation
 from app.auth.sessions import end_session, renew_session
 from app.extensions import db
@@ -24,7 +25,7 @@ from app.i18n import select_locale
 from app.models import User, utcnow
 from app.services import account_data, account_settings, throttle
 from app.services.errors import DomainError
-from app.services.login_attempts import account_key
+from app.whole_numbers import page_arg
 
 RECENT_COMMENTS = 5
 COMMENTS_PER_PAGE = 25
@@ -42,15 +43,20 @@ def _page(status: int = 200, **given: Any):  # noqa: ANN202
         "email_form": EmailChangeForm(formdata=None),
         "language_form": LanguageForm(formdata=None, data={"locale": me.locale or ""}),
         "delete_form": DeleteAccountForm(formdata=None),
+        "sessions_form": ActionForm(formdata=None),
     }
     forms.update(given)
     recent = account_data.own_comments(db.session, me.id, 1, RECENT_COMMENTS)
     return render_template("account/index.html", recent=recent, **forms), status
 
 
+def _password_key() -> str:
+    return f"user:{_me().id}"
+
+
 def _password_refused(field: Field) -> bool:
     """True (with the reason at *field*) while wrong passwords have locked the account."""
-    wait = throttle.for_app(current_app).retry_after(throttle.LOGIN_ACCOUNT, account_key(_me(), ""))
+    wait = throttle.for_app(current_app).retry_after(throttle.ACCOUNT_PASSWORD, _password_key())
     if wait:
         field.errors.append(
             _(
@@ -65,7 +71,7 @@ def _refuse(form: Any, error: DomainError, fallback: str) -> None:
     """Put the service's refusal at its field; count a wrong password."""
     db.session.rollback()
     if isinstance(error, account_settings.WrongPassword):
-        throttle.for_app(current_app).hit(throttle.LOGIN_ACCOUNT, account_key(_me(), ""))
+        throttle.for_app(current_app).hit(throttle.ACCOUNT_PASSWORD, _password_key())
     field = getattr(form, getattr(error, "field", None) or fallback, None) or getattr(
         form, fallback
     )
@@ -103,6 +109,20 @@ def change_password():  # noqa: ANN201
     db.session.commit()
     renew_session(me)  # the other sessions and devices are logged out now
     flash(_("Your password is changed. Other devices have been logged out."), "success")
+    return redirect(url_for("account.index"))
+
+
+@bp.post("/account/sessions")
+@login_required
+def log_out_elsewhere():  # noqa: ANN201
+    """End the logins on every other device; this one is logged in again at once."""
+    me = _me()
+    if not ActionForm().validate():
+        abort(400)
+    account_settings.log_out_everywhere(me)
+    db.session.commit()
+    renew_session(me)
+    flash(_("You are logged out on every other device."), "success")
     return redirect(url_for("account.index"))
 
 
@@ -184,7 +204,7 @@ def delete():  # noqa: ANN201
 @bp.get("/account/comments")
 @login_required
 def comments():  # noqa: ANN201
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     listing = account_data.own_comments(db.session, _me().id, page, COMMENTS_PER_PAGE)
     if page > listing.pages:
         abort(404)

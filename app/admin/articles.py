@@ -8,12 +8,13 @@ from flask_login import current_user
 
 from app.admin import bp, editor, labels
 from app.admin.forms import ArticleForm, ConfirmForm
-from app.extensions import db
+from app.extensions import csrf, db
 from app.models import Article, utcnow
 from app.permissions import admin_required
 from app.services import article_admin
 from app.services.article_admin import ArticleState
 from app.services.errors import DomainError
+from app.whole_numbers import page_arg
 
 
 def _article_or_404(article_id: int) -> Article:
@@ -21,10 +22,6 @@ def _article_or_404(article_id: int) -> Article:
     if article is None:
         abort(404)
     return article
-
-
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 @bp.get("/")
@@ -40,7 +37,7 @@ def articles():  # noqa: ANN201
     raw_state = request.args.get("state", "")
     state = ArticleState(raw_state) if raw_state in set(ArticleState) else None
     listing = article_admin.list_articles(
-        db.session, utcnow(), query=query, state=state, page=_page_number()
+        db.session, utcnow(), query=query, state=state, page=page_arg()
     )
     if not listing.rows and listing.page > 1:
         abort(404)
@@ -55,6 +52,7 @@ def articles():  # noqa: ANN201
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
+@csrf.exempt  # checked in the editor, where an expired token keeps the text
 @admin_required
 def new_article():  # noqa: ANN201
     form = ArticleForm()
@@ -65,6 +63,7 @@ def new_article():  # noqa: ANN201
 
 
 @bp.route("/articles/<int:article_id>/edit", methods=["GET", "POST"])
+@csrf.exempt  # checked in the editor, where an expired token keeps the text
 @admin_required
 def edit_article(article_id: int):  # noqa: ANN201
     article = _article_or_404(article_id)

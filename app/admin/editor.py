@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import text
+from app.admin.expired import EXPIRED_STATUS, token_expired
 from app.admin.forms import ArticleForm, local_input, parse_local
 from app.extensions import db
 from app.i18n import site_timezone
@@ -25,6 +26,7 @@ from app.services import publishing
 from app.services.article_admin import ArticleState, state_of
 from app.services.errors import DomainError, InvalidInput
 from app.services.slugs import slugify
+from app.whole_numbers import parse_id
 
 ACTIONS = ("preview", "draft", "schedule", "publish", "save", "unpublish")
 
@@ -84,10 +86,10 @@ def _input(form: ArticleForm, article: Article | None, published_at) -> publishi
 
 
 def _expected_revision(form: ArticleForm) -> int:
-    raw = (form.revision.data or "").strip()
-    if not raw.isascii() or not raw.isdigit():
+    revision = parse_id(form.revision.data)
+    if revision is None:
         abort(400)
-    return int(raw)
+    return revision
 
 
 def _saved_message(before: ArticleState | None, after: ArticleState, article: Article) -> str:
@@ -107,6 +109,8 @@ def handle(form: ArticleForm, article: Article | None):  # noqa: ANN201
     """Show the editor, or act on the button pressed; *article* is None for a new one."""
     if request.method != "POST":
         return render(form, article)
+    if token_expired(form):
+        return render(form, article), EXPIRED_STATUS
     action = request.form.get("action", "save")
     if action not in ACTIONS or not form.validate():
         abort(400)

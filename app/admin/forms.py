@@ -72,6 +72,6 @@ def parse_position(value: str | None) -> int:
     value = (value or "").strip()
     if not value:
         return 0
-    if not (value.isascii() and value.isdigit()) or int(value) > 999:
+    if not (value.isascii() and value.isdigit()) or len(value) > 3:
         raise InvalidInput(_l("A whole number from 0 to 999."), field="footer_position")
     return int(value)

@@ -9,13 +9,15 @@ from flask_babel import gettext as _
 
 from app import text
 from app.admin import bp
+from app.admin.expired import EXPIRED_STATUS, token_expired
 from app.admin.forms import ConfirmForm, PageForm, parse_position
-from app.extensions import db
+from app.extensions import csrf, db
 from app.models import Page, utcnow
 from app.permissions import admin_required
 from app.services import pages as page_service
 from app.services.errors import DomainError
 from app.services.slugs import slugify
+from app.whole_numbers import parse_id
 
 
 def _page_or_404(page_id: int) -> Page:
@@ -32,12 +34,14 @@ def pages():  # noqa: ANN201
 
 
 @bp.route("/pages/new", methods=["GET", "POST"])
+@csrf.exempt  # checked in _editor, where an expired token keeps the text
 @admin_required
 def new_page():  # noqa: ANN201
     return _editor(PageForm(), None)
 
 
 @bp.route("/pages/<int:page_id>/edit", methods=["GET", "POST"])
+@csrf.exempt  # checked in _editor, where an expired token keeps the text
 @admin_required
 def edit_page(page_id: int):  # noqa: ANN201
     page = _page_or_404(page_id)
@@ -52,6 +56,8 @@ def edit_page(page_id: int):  # noqa: ANN201
 def _editor(form: PageForm, page: Page | None):  # noqa: ANN202
     if request.method != "POST":
         return _render(form, page)
+    if token_expired(form):
+        return _render(form, page), EXPIRED_STATUS
     action = request.form.get("action", "save")
     if action not in ("preview", "save") or not form.validate():
         abort(400)
@@ -73,10 +79,10 @@ def _editor(form: PageForm, page: Page | None):  # noqa: ANN202
         if page is None:
             page = page_service.create_page(db.session, data, utcnow())
         else:
-            expected = (form.revision.data or "").strip()
-            if not (expected.isascii() and expected.isdigit()):
+            expected = parse_id(form.revision.data)
+            if expected is None:
                 abort(400)
-            page = page_service.update_page(db.session, page, data, utcnow(), int(expected))
+            page = page_service.update_page(db.session, page, data, utcnow(), expected)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()

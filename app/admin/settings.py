@@ -8,7 +8,8 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.admin import bp
-from app.extensions import db
+from app.admin.expired import EXPIRED_STATUS, token_expired
+from app.extensions import csrf, db
 from app.models import utcnow
 from app.moderation.forms import MODERATION_CHOICES, SettingsForm
 from app.permissions import admin_required
@@ -40,6 +41,7 @@ def _render(form: SettingsForm, status: int = 200):  # noqa: ANN202
 
 
 @bp.route("/settings", methods=["GET", "POST"])
+@csrf.exempt  # checked below, where an expired token keeps what was typed
 @admin_required
 def settings():  # noqa: ANN201
     form = SettingsForm()
@@ -48,6 +50,8 @@ def settings():  # noqa: ANN201
         for key, value in values.items():
             getattr(form, key).data = _as_text(key, value)
         return _render(form)
+    if token_expired(form):
+        return _render(form, EXPIRED_STATUS)
     if not form.validate():
         return _render(form, 400)
     raw = {key: getattr(form, key).data or "" for key in site_settings.EDITABLE}

@@ -13,6 +13,7 @@ from app.models import User, UserRole, utcnow
 from app.permissions import admin_required, can_change_role, is_admin
 from app.services import people
 from app.services.errors import DomainError, InvalidInput
+from app.whole_numbers import page_arg
 
 
 def _user_or_404(user_id: int) -> User:
@@ -28,7 +29,7 @@ def users():  # noqa: ANN201
     query = request.args.get("q", "")[:200]
     raw_role = request.args.get("role", "")
     role = UserRole(raw_role) if raw_role in set(UserRole) else None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     listing = people.list_people(db.session, query=query, role=role, page=page)
     if not listing.rows and page > 1:
         abort(404)

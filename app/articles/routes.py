@@ -12,16 +12,13 @@ from app.extensions import db, limiter
 from app.models import Article, Page, utcnow
 from app.permissions import is_admin
 from app.services import articles as article_service
-
-
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+from app.whole_numbers import page_arg
 
 
 @bp.get("/")
 def home():  # noqa: ANN201
     listing = article_service.list_page(
-        db.session, utcnow(), _page_number(), current_app.config["ARTICLES_PER_PAGE"]
+        db.session, utcnow(), page_arg(), current_app.config["ARTICLES_PER_PAGE"]
     )
     if not listing.articles and listing.page > 1:
         abort(404)
@@ -34,7 +31,7 @@ def topic(slug: str):  # noqa: ANN201
     if found is None:
         abort(404)
     listing = article_service.list_page(
-        db.session, utcnow(), _page_number(), current_app.config["ARTICLES_PER_PAGE"], found
+        db.session, utcnow(), page_arg(), current_app.config["ARTICLES_PER_PAGE"], found
     )
     return render_template("articles/topic.html", topic=found, listing=listing)
 

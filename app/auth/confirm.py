@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from app.auth import bp
 from app.auth.mails import send_confirmation
 from app.auth.next_url import requested_next
+from app.auth.sessions import start_session
 from app.extensions import db
 from app.models import utcnow
 from app.services import throttle, tokens
@@ -28,15 +29,19 @@ def confirm_email(token: str):  # noqa: ANN201
     except tokens.TokenInvalid:
         message = _("This link is not valid. Perhaps it was cut off, or the address changed.")
         return render_template("auth/link_failed.html", message=message, resend=True), 404
-    if mark_confirmed(user, utcnow()):
-        db.session.commit()
-        flash(_("Thank you: your email address is confirmed."), "success")
-    else:
-        flash(_("Your email address was confirmed already."), "info")
     onward = requested_next()
-    if current_user.is_authenticated:
-        return redirect(onward or url_for("account.index"))
-    return redirect(url_for("auth.login", next=onward))
+    if not mark_confirmed(user, utcnow()):
+        flash(_("Your email address was confirmed already."), "info")
+        if current_user.is_authenticated:
+            return redirect(onward or url_for("account.index"))
+        return redirect(url_for("auth.login", next=onward))
+    db.session.commit()
+    if not current_user.is_authenticated:
+        # Registering does not log in (it must look the same for a taken address), so the
+        # first use of the link does: it was sent to this address for this new account.
+        start_session(user, remember=False)  # before the message: it empties the session
+    flash(_("Thank you: your email address is confirmed."), "success")
+    return redirect(onward or url_for("account.index"))
 
 
 @bp.post("/confirm/resend")

@@ -9,13 +9,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from app.extensions import db
 from app.services import accounts
 from app.services.errors import InvalidInput
 
 REQUIRED = _l("Please fill in this field.")
+TOO_LONG = _l("At most %(max)d characters, please.")
 
 
 def required() -> DataRequired:
@@ -31,13 +32,20 @@ class ActionForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
+    # Lengths capped: nothing longer can match, and the check stays as quick for everyone.
     username = StringField(
         _l("Username or email address"),
-        validators=[required()],
-        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+        validators=[required(), Length(max=accounts.MAX_EMAIL_LENGTH, message=TOO_LONG)],
+        render_kw={
+            "autocomplete": "username",
+            "autocapitalize": "none",
+            "maxlength": accounts.MAX_EMAIL_LENGTH,
+        },
     )
     password = PasswordField(
-        _l("Password"), validators=[required()], render_kw={"autocomplete": "current-password"}
+        _l("Password"),
+        validators=[required(), Length(max=accounts.MAX_PASSWORD_LENGTH, message=TOO_LONG)],
+        render_kw={"autocomplete": "current-password", "maxlength": accounts.MAX_PASSWORD_LENGTH},
     )
     remember = BooleanField(_l("Stay logged in on this device"))
 
@@ -86,12 +94,11 @@ class RegisterForm(FlaskForm, PasswordPairMixin):
             raise ValidationError(_l("This username is already taken."))
 
     def validate_email(self, field) -> None:  # noqa: ANN001
+        # Whether the address has an account is not said here: the view mails its owner.
         try:
-            address = accounts.check_email(field.data or "")
+            accounts.check_email(field.data or "")
         except InvalidInput as error:
             raise ValidationError(str(error)) from error
-        if accounts.email_taken(db.session, address):
-            raise ValidationError(_l("An account with this email address exists already."))
 
     def validate_password(self, field) -> None:  # noqa: ANN001
         self.check_new_password(field, self.username.data, self.email.data)

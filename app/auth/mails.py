@@ -61,6 +61,26 @@ def send_reset(user: User) -> bool:
     return send_mail(user.email, subject, body)
 
 
+def send_account_exists(user: User) -> bool:
+    """Someone registered with the address of *user*: tell its owner, and only them."""
+    config = current_app.config
+    with _language(user):
+        subject = _("Your account at %(site)s", site=config["SITE_NAME"])
+        body = _(
+            "Hello %(name)s,\n\n"
+            "someone, perhaps you, has just tried to register at %(site)s with this email "
+            "address. It belongs to your account already, under the name %(name)s.\n\n"
+            "To log in:\n\n%(login)s\n\n"
+            "If you have forgotten your password, choose a new one here:\n\n%(reset)s\n\n"
+            "If it was not you, you can ignore this mail: nothing has changed.\n",
+            name=user.username,
+            site=config["SITE_NAME"],
+            login=absolute_url("auth.login"),
+            reset=absolute_url("auth.reset_request"),
+        )
+    return send_mail(user.email, subject, body)
+
+
 def send_address_changed(user: User, previous: str) -> bool:
     """Tell the old address, so a change the member did not make does not go unnoticed."""
     config = current_app.config

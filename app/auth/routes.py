@@ -9,13 +9,14 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth import bp
 from app.auth.forms import LoginForm, RegisterForm
-from app.auth.mails import send_confirmation
+from app.auth.mails import send_account_exists, send_confirmation
 from app.auth.next_url import requested_next
 from app.auth.sessions import end_session, start_session
 from app.extensions import db
 from app.models import utcnow
 from app.network import client_address
 from app.services import accounts, throttle
+from app.services.account_settings import log_out_everywhere
 from app.services.errors import InvalidInput
 from app.services.login_attempts import attempt_login
 
@@ -76,9 +77,14 @@ def login():  # noqa: ANN201
 def logout():  # noqa: ANN201
     # CSRFProtect has checked the token before we get here; a GET is answered with 405.
     was_logged_in = current_user.is_authenticated
+    if was_logged_in:
+        # A signed cookie cannot be taken back: a copy of it (or of the "remember me"
+        # cookie) would log in again. Raising the version makes every copy worthless.
+        log_out_everywhere(current_user._get_current_object())
+        db.session.commit()
     end_session()
     if was_logged_in:
-        flash(_("You are logged out."), "success")
+        flash(_("You are logged out, on this device and on every other one."), "success")
     return redirect(url_for("articles.home"))
 
 
@@ -96,51 +102,69 @@ def register():  # noqa: ANN201
             error, status = _throttled_message(wait), 429
         else:
             limit.hit(throttle.REGISTER_ADDRESS, client_address())
-            user = _create_account(form) if form.validate() else None
-            if user is not None:
-                return _welcome(user)
+            address = _register(form) if form.validate() else None
+            if address is not None:
+                return _mail_sent(address)
             status = 422
     return render_template(
         "auth/register.html", form=form, error=error, next_path=requested_next()
     ), status
 
 
-def _create_account(form: RegisterForm):  # noqa: ANN202
+def _register(form: RegisterForm) -> str | None:
+    """Create the account, or mail the owner of the address; the address, or None if refused.
+
+    Both cases answer alike, so that registering cannot be used to find out whether an
+    address has an account: the owner of a taken address is mailed instead, and the work
+    of creating an account (hashing the password) is done either way.
+    """
+    address = accounts.check_email(form.email.data or "")
+    owner = accounts.find_by_email(db.session, address)
+    if owner is not None:
+        accounts.hash_password(form.password.data or "")
+        _tell_owner(owner)
+        return address
     try:
         user = accounts.create_user(
             db.session,
             username=form.username.data or "",
-            email=form.email.data or "",
+            email=address,
             password=form.password.data or "",
             now=utcnow(),
         )
         db.session.commit()
-    except InvalidInput as refused:
-        db.session.rollback()
-        getattr(form, refused.field or "username").errors.append(str(refused))
-        return None
-    except IntegrityError:
+    except (InvalidInput, IntegrityError) as refused:
         # Someone took the name or address between the check and the insert.
         db.session.rollback()
-        form.validate()
+        owner = accounts.find_by_email(db.session, address)
+        if owner is not None:
+            _tell_owner(owner)
+            return address
+        if isinstance(refused, InvalidInput):
+            getattr(form, refused.field or "username").errors.append(str(refused))
+        else:
+            form.validate()
         return None
-    return user
-
-
-def _welcome(user):  # noqa: ANN001, ANN202
-    sent = send_confirmation(user, requested_next())
     throttle.for_app(current_app).hit(throttle.CONFIRM_ACCOUNT, f"user:{user.id}")
-    start_session(user, remember=False)
-    flash(_("Welcome, %(name)s! Your account is ready.", name=user.username), "success")
-    if sent:
-        flash(
-            _(
-                "We have sent a link to %(address)s. Please open it to confirm the address: "
-                "until then you can read but not write.",
-                address=user.email,
-            ),
-            "warning",
-        )
-    else:
-        flash(_("We could not send the confirmation mail. Please ask for it again."), "error")
+    send_confirmation(user, requested_next())
+    return address
+
+
+def _tell_owner(owner) -> None:  # noqa: ANN001
+    limit, key = throttle.for_app(current_app), f"user:{owner.id}"
+    # Past the limit the mail is quietly not sent: a message would reveal the account.
+    if limit.retry_after(throttle.ACCOUNT_EXISTS, key) is None:
+        limit.hit(throttle.ACCOUNT_EXISTS, key)
+        send_account_exists(owner)
+
+
+def _mail_sent(address: str):  # noqa: ANN202
+    flash(
+        _(
+            "We have sent a mail to %(address)s. Please open the link in it to go on; if it "
+            "does not arrive within a few minutes, look in the spam folder.",
+            address=address,
+        ),
+        "info",
+    )
     return _onward()

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("comments", __name__)
 
-from app.comments import feeds, routes  # noqa: E402, F401
+from app.comments import feeds, outage, routes  # noqa: E402, F401

@@ -24,6 +24,7 @@ from app.permissions import is_moderator
 from app.services import articles as article_service
 from app.services import comments as comment_service
 from app.services import drafts
+from app.whole_numbers import id_arg
 
 POSTED_KEY = "comment_posted_to"
 
@@ -35,6 +36,7 @@ class FormState:
     body: str = ""
     parent_id: int | None = None
     draft: str = ""
+    submission: str = ""  # the form's key, kept when it is sent back
     error: Any = None  # beside the text field
     parent_error: Any = None  # about the comment replied to
     preview_html: str | None = None
@@ -45,6 +47,7 @@ def _viewer() -> Any:
 
 
 def _page(pages: int) -> int:
+    # Compared in Python only, so a number of any size is simply past the last page.
     page = request.args.get("page", 1, type=int) or 1
     if page < 1 or page > pages:
         abort(404)
@@ -90,7 +93,7 @@ def discussion_context(
         "comment_posted": False,
     }
     if mode == "login":
-        reply_to = request.args.get("reply_to", type=int)
+        reply_to = id_arg("reply_to")
         target = article_url(
             article, reply_to=reply_to if thread.replyable(reply_to or 0) else None
         )
@@ -121,7 +124,7 @@ def _state_from_request(article: Article, now: datetime, thread, context: dict) 
         state.parent_id = draft.parent_id if thread.replyable(draft.parent_id or 0) else None
     reply_to = request.args.get("reply_to")
     if reply_to:
-        target = thread.replyable(request.args.get("reply_to", 0, type=int))
+        target = thread.replyable(id_arg("reply_to") or 0)
         if target is None:
             context["reply_problem"] = _l(
                 "That comment cannot be answered: it does not exist or is not visible. "
@@ -136,7 +139,11 @@ def _form_context(article: Article, thread, state: FormState, page: int) -> dict
     # Only a comment everyone may see can be answered (and named as the one answered).
     parent = thread.replyable(state.parent_id) if state.parent_id else None
     form = CommentForm(
-        formdata=None, body=state.body, parent_id=parent.id if parent else "", draft=state.draft
+        formdata=None,
+        body=state.body,
+        parent_id=parent.id if parent else "",
+        draft=state.draft,
+        submission=state.submission or comment_service.new_submission_key(),
     )
     return {
         "comment_form": form,

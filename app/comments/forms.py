@@ -21,6 +21,7 @@ class CommentForm(FlaskForm):
     body = TextAreaField(_l("Your comment"))
     parent_id = HiddenField()
     draft = HiddenField()
+    submission = HiddenField()  # new for each drawn form: a second send stores nothing
 
 
 class EditCommentForm(FlaskForm):

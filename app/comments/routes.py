@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 
 from app.comments import bp
 from app.comments.discussion import POSTED_KEY, FormState, article_url, render_article_page
@@ -87,6 +88,7 @@ def create(slug: str):  # noqa: ANN201
         body=(form.body.data or "").replace("\r\n", "\n"),
         parent_id=_parent_or_none(form.parent_id.data),
         draft=form.draft.data or "",
+        submission=form.submission.data or "",
     )
     try:
         csrf.protect()
@@ -114,7 +116,24 @@ def create(slug: str):  # noqa: ANN201
             parent_id=form.parent_id.data,
             now=now,
             settings=settings,
+            submission=state.submission,
         )
+        drafts.consume_draft(db.session, state.draft)
+        db.session.commit()
+    except IntegrityError:
+        # The same form sent twice at once: the other send has stored it; answer as it did.
+        db.session.rollback()
+        comment = comment_service.find_submitted(
+            db.session,
+            author_id=current_user.id,
+            article_id=article.id,
+            submission=state.submission,
+            parent_id=form.parent_id.data,
+            body=form.body.data,
+            max_length=settings["COMMENT_MAX_LENGTH"],
+        )
+        if comment is None:
+            raise
     except DomainError as error:
         db.session.rollback()
         if getattr(error, "field", None) == "parent_id":
@@ -124,8 +143,6 @@ def create(slug: str):  # noqa: ANN201
         return render_article_page(
             article, now, state, 403 if isinstance(error, NotAllowed) else 422
         )
-    drafts.consume_draft(db.session, state.draft)
-    db.session.commit()
     session[POSTED_KEY] = article.id
     if comment.status is CommentStatus.VISIBLE:
         flash(_("Your comment has been published."), "success")

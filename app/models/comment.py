@@ -44,6 +44,9 @@ class Comment(db.Model):
             postgresql_where=text(WAITING),
             sqlite_where=text(WAITING),
         ),
+        # One comment per author and sent form: a double click stores it once, in whichever
+        # worker or instance the second click lands (app/services/comments.py).
+        Index("ix_comments_author_id_submission_key", "author_id", "submission_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,6 +65,9 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A digest of the form's submission key, its reply target and its text; None for
+    # comments that came in another way (imports, the demo).
+    submission_key: Mapped[str | None] = mapped_column(String(64))
 
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 

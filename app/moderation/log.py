@@ -7,9 +7,10 @@ from flask import abort, render_template, request
 from app.extensions import db
 from app.models import ModerationAction
 from app.moderation import bp
-from app.moderation.routes import LOG_PER_PAGE, int_arg, page_number
+from app.moderation.routes import LOG_PER_PAGE
 from app.permissions import moderator_required
 from app.services import queue as queue_service
+from app.whole_numbers import id_arg, page_arg
 
 
 def _action() -> ModerationAction | None:
@@ -25,14 +26,14 @@ def log():  # noqa: ANN201
     action = _action()
     filters = {
         "action": action.value if action else None,
-        "moderator": int_arg("moderator"),
-        "comment": int_arg("comment"),
-        "article": int_arg("article"),
-        "member": int_arg("member"),
+        "moderator": id_arg("moderator"),
+        "comment": id_arg("comment"),
+        "article": id_arg("article"),
+        "member": id_arg("member"),
     }
     listing, articles = queue_service.log_page(
         db.session,
-        page=page_number(),
+        page=page_arg(),
         per_page=LOG_PER_PAGE,
         action=action,
         actor_id=filters["moderator"],

@@ -11,13 +11,14 @@ from app.extensions import db
 from app.models import Article, utcnow
 from app.moderation import bp
 from app.moderation.forms import BulkForm
-from app.moderation.routes import QUEUE_PER_PAGE, int_arg, page_number
+from app.moderation.routes import QUEUE_PER_PAGE
 from app.permissions import moderator_required
 from app.services import moderation
 from app.services import queue as queue_service
 from app.services.errors import DomainError
 from app.services.queue import QueueKind
 from app.viewer_cache import kept_per_viewer, moderation_signature
+from app.whole_numbers import id_arg, page_arg, parse_id
 
 
 def _kind() -> QueueKind:
@@ -42,7 +43,7 @@ def filters_of(kind: QueueKind, article_id: int | None, author_name: str) -> dic
 @kept_per_viewer(moderation_signature)  # the same page again until something changes
 def queue():  # noqa: ANN201
     kind = _kind()
-    article_id = int_arg("article")
+    article_id = id_arg("article")
     author_name = (request.args.get("author") or "").strip()[:60]
     author = queue_service.find_author(db.session, author_name) if author_name else None
     filters = filters_of(kind, article_id, author_name)
@@ -51,7 +52,7 @@ def queue():  # noqa: ANN201
     else:
         listing = queue_service.queue_page(
             db.session,
-            page=page_number(),
+            page=page_arg(),
             per_page=QUEUE_PER_PAGE,
             kind=kind,
             article_id=article_id,
@@ -85,7 +86,7 @@ def bulk():  # noqa: ANN201
     if not form.validate():
         flash(str(next(iter(form.errors.values()))[0]), "error")
         return redirect(back)
-    ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
+    ids = [found for value in request.form.getlist("ids") if (found := parse_id(value))]
     try:
         result = moderation.bulk(
             db.session,

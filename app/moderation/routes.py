@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
+from flask import g
 from flask_login import current_user
 
 from app.extensions import db
@@ -23,16 +23,6 @@ def waiting_count() -> int:
     if "moderation_waiting" not in g:
         g.moderation_waiting = queue_count(db.session)
     return g.moderation_waiting
-
-
-def page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
-def int_arg(name: str) -> int | None:
-    """A positive id from the query string, or None for anything else."""
-    value = request.args.get(name, type=int)
-    return value if value is not None and 0 < value < 2**31 else None
 
 
 @bp.app_context_processor

@@ -1,7 +1,8 @@
 """Changes a member makes to their own account: password, email address, language.
 
 Changing the password raises ``session_version``, which ends every other login session
-and every "remember me" cookie; the view logs the current session in again.
+and every "remember me" cookie; the view logs the current session in again. Logging out
+raises it too, since a copy of a signed session cookie would otherwise still log in.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class WrongPassword(InvalidInput):
 
 
 def log_out_everywhere(user: User) -> None:
+    """End every login session of *user*: the session id carries this version."""
     user.session_version += 1
 
 

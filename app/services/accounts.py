@@ -95,11 +95,16 @@ def _decoy_hash() -> str:
 
 
 def password_matches(user: User | None, password: str) -> bool:
-    """Check *password*; without an account a decoy is checked, so both take as long."""
+    """Check *password* with exactly one hash, whatever the account and the length.
+
+    Without an account, or with a password longer than any stored one, a decoy hash is
+    checked instead, so that the time of the answer does not tell which case it was.
+    """
     if user is None or not user.password_hash or user.is_deleted:
         check_password_hash(_decoy_hash(), password[:MAX_PASSWORD_LENGTH])
         return False
     if len(password) > MAX_PASSWORD_LENGTH:
+        check_password_hash(_decoy_hash(), password[:MAX_PASSWORD_LENGTH])
         return False
     return check_password_hash(user.password_hash, password)
 
@@ -118,6 +123,11 @@ def email_taken(session: Session, address: str, except_id: int | None = None) ->
     return session.scalar(query) is not None
 
 
+def find_by_email(session: Session, address: str) -> User | None:
+    """The account (not a deleted one: its address is erased) with this address."""
+    return session.scalar(select(User).where(User.email_key == email_key(address)))
+
+
 def find_by_login(session: Session, login: str) -> User | None:
     """The account with this username or email address (usernames cannot contain "@")."""
     login = login.strip()
@@ -132,8 +142,6 @@ def find_by_login(session: Session, login: str) -> User | None:
 def authenticate(session: Session, login: str, password: str) -> User | None:
     """The account if *login* and *password* fit an account that may log in, else None."""
     user = find_by_login(session, login)
-    if len(password) > MAX_PASSWORD_LENGTH:
-        user = None  # no stored password is that long; still spend the time of a check
     if not password_matches(user, password):
         return None
     return user

@@ -18,6 +18,7 @@ from app.permissions import is_admin, is_moderator
 from app.services import transitions
 from app.services.errors import InvalidInput, NotAllowed
 from app.services.moderation import MAX_REASON_LENGTH
+from app.services.people import LAST_ADMIN, active_admin_ids
 
 P, V = CommentStatus.PENDING, CommentStatus.VISIBLE
 
@@ -38,6 +39,19 @@ def _check(actor: User, target: User) -> None:
         raise InvalidInput(_l("This account has been deleted."))
     if not may_ban(actor, target):
         raise NotAllowed(_l("Only an admin may ban or unban a moderator or an admin."))
+
+
+def _keep_an_admin(session: Session, target: User, actor: User, now: datetime) -> None:
+    """A ban suspends an admin's powers: never the last admin's, and only by an admin.
+
+    Read under the admins' row locks, so that two admins banning each other at the same
+    moment cannot both succeed.
+    """
+    admins = active_admin_ids(session, now)
+    if actor.id not in admins:
+        raise NotAllowed(_l("Only an admin may ban or unban a moderator or an admin."))
+    if not [ident for ident in admins if ident != target.id]:
+        raise NotAllowed(LAST_ADMIN)
 
 
 def _clean_reason(reason: str | None) -> str:
@@ -67,6 +81,8 @@ def ban(
     reason = _clean_reason(reason)
     if until is not None and until <= now:
         raise InvalidInput(_l("The end of a ban must lie in the future."), field="until")
+    if target.role is UserRole.ADMIN:
+        _keep_an_admin(session, target, actor, now)
     was_banned = target.is_banned_at(now)
     target.state = AccountState.BANNED
     target.banned_until = until

@@ -1,7 +1,18 @@
-"""Writing comments: posting and replying, editing, deleting one's own, previewing."""
+"""Writing comments: posting and replying, editing, deleting one's own, previewing.
+
+Each comment form carries a random submission key. A comment is stored with a digest of
+that key, its reply target and its text, unique per author, so a form sent twice (a double
+click, a resend after a timeout) stores one comment, and the second send is answered with
+the first one. The text is part of the digest because a kept copy of a page (the member page
+cache) may hand the same key out again: then only the very same comment counts as a repeat,
+as the most careful comment systems refuse an identical comment by the same author anyway.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
+import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -102,6 +113,50 @@ def find_parent(session: Session, article: Article, raw_parent_id: Any) -> Comme
     return parent
 
 
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def new_submission_key() -> str:
+    """The key a freshly drawn comment form carries."""
+    return secrets.token_urlsafe(16)
+
+
+def submission_digest(key: Any, article_id: int, parent_id: Any, body: str) -> str | None:
+    """What identifies one sent form; None when it came without a usable key."""
+    key = str(key or "").strip()
+    if not SUBMISSION_KEY.fullmatch(key):
+        return None
+    parent = str(parent_id or "").strip()
+    return hashlib.sha256(f"{key}\n{article_id}\n{parent}\n{body}".encode()).hexdigest()
+
+
+def _submitted(session: Session, author_id: int, digest: str | None) -> Comment | None:
+    if digest is None:
+        return None
+    return session.scalar(
+        select(Comment).where(Comment.author_id == author_id, Comment.submission_key == digest)
+    )
+
+
+def find_submitted(
+    session: Session,
+    *,
+    author_id: int,
+    article_id: int,
+    submission: Any,
+    parent_id: Any,
+    body: Any,
+    max_length: int,
+) -> Comment | None:
+    """The comment this sent form stored already, if it did."""
+    try:
+        body = clean_body(body, max_length)
+    except InvalidInput:
+        return None
+    digest = submission_digest(submission, article_id, parent_id, body)
+    return _submitted(session, author_id, digest)
+
+
 def check_flood(session: Session, author: User, now: datetime, settings: Mapping) -> None:
     """Refuse comments written too quickly after each other or too many in an hour."""
     if is_moderator(author):
@@ -149,14 +204,25 @@ def post_comment(
     parent_id: Any,
     now: datetime,
     settings: Mapping[str, Any],
+    submission: str | None = None,
 ) -> Comment:
-    """Add a comment or reply; it is visible or pending as the moderation policy decides."""
+    """Add a comment or reply; it is visible or pending as the moderation policy decides.
+
+    A form sent again (the same *submission* key, reply target and text) adds nothing: the
+    comment it stored the first time is returned. Two sends at the same moment both insert,
+    and the unique index refuses the second (IntegrityError, for the caller to answer with
+    :func:`find_submitted`).
+    """
     if not article.is_public_at(now):
         raise NotFound(_l("This article does not exist."))
     refusal = writing_refusal(author, article, now)
     if refusal is not None:
         raise NotAllowed(refusal)
     body = clean_body(body, settings["COMMENT_MAX_LENGTH"])
+    digest = submission_digest(submission, article.id, parent_id, body)
+    earlier = _submitted(session, author.id, digest)
+    if earlier is not None:
+        return earlier
     parent = find_parent(session, article, parent_id)
     check_flood(session, author, now, settings)
     body_html = render_comment(body)
@@ -174,6 +240,7 @@ def post_comment(
         status=status,
         created_at=now,
         status_changed_at=now,
+        submission_key=digest,
     )
     session.add(comment)
     session.flush()

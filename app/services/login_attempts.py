@@ -3,6 +3,13 @@
 An attempt refused by the throttle checks no password at all, so guessing on cannot tell
 a right password from a wrong one. Names without an account are counted like accounts,
 so the throttle does not reveal which names exist either.
+
+Failures from many addresses lock an account, but a lock anyone can cause must not keep
+its owner out: while an account is locked, an address without failures of its own in the
+window still gets its password checked. Guessing from one address stays limited by the
+account's lock and the address's own limit; an address that has failed once waits like
+the rest. Every attempt that is checked costs one password hash, whether the name exists
+or not and however long the password, so the time of the answer tells nothing either.
 """
 
 from __future__ import annotations
@@ -34,13 +41,17 @@ def attempt_login(
 ) -> LoginOutcome:
     found = accounts.find_by_login(session, login)
     key = account_key(found, login)
-    wait = throttle.retry_after(LOGIN_ADDRESS, address) or throttle.retry_after(LOGIN_ACCOUNT, key)
+    wait = throttle.retry_after(LOGIN_ADDRESS, address)
     if wait:
         return LoginOutcome(retry_after=wait)
+    locked = throttle.retry_after(LOGIN_ACCOUNT, key)
+    if locked and throttle.seen(LOGIN_ADDRESS, address):
+        return LoginOutcome(retry_after=locked)
     user = found if accounts.password_matches(found, password) else None
     if user is None:
         throttle.hit(LOGIN_ADDRESS, address)
         throttle.hit(LOGIN_ACCOUNT, key)
         return LoginOutcome()
-    throttle.clear(LOGIN_ACCOUNT, key)
+    if not locked:  # under a lock the count stays, or the guessing addresses could go on
+        throttle.clear(LOGIN_ACCOUNT, key)
     return LoginOutcome(user=user)

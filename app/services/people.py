@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -131,17 +131,31 @@ def decisions_by(session: Session, user: User, limit: int = 50) -> list[Moderati
     )
 
 
-def _active_admin_ids(session: Session) -> list[int]:
-    # Locking the admins' rows (PostgreSQL) makes two admins demoting each other at the
-    # same moment wait for one another, so the second sees the first one's change.
+def active_admin_ids(session: Session, now: datetime) -> list[int]:
+    """The admins with their powers at *now*: not deleted, no ban in force.
+
+    Locking the admins' rows (PostgreSQL) makes two admins demoting or banning each other
+    at the same moment wait for one another, so the second sees the first one's change.
+    """
+    ban_over = and_(
+        User.state == AccountState.BANNED,
+        User.banned_until.is_not(None),
+        User.banned_until <= now,
+    )
     return list(
         session.scalars(
             select(User.id)
-            .where(User.role == UserRole.ADMIN, User.state == AccountState.ACTIVE)
+            .where(User.role == UserRole.ADMIN, or_(User.state == AccountState.ACTIVE, ban_over))
             .order_by(User.id)
             .with_for_update()
         )
     )
+
+
+LAST_ADMIN = _l(
+    "This is the last active admin. Make someone else an admin first, "
+    "so the site is never left without one."
+)
 
 
 def change_role(
@@ -153,14 +167,9 @@ def change_role(
     if user.role is role:
         raise InvalidInput(_l("The account has this role already."), field="role")
     if user.role is UserRole.ADMIN and role is not UserRole.ADMIN:
-        others = [ident for ident in _active_admin_ids(session) if ident != user.id]
+        others = [ident for ident in active_admin_ids(session, now) if ident != user.id]
         if not others:
-            raise NotAllowed(
-                _l(
-                    "This is the last active admin. Make someone else an admin first, "
-                    "so the site is never left without one."
-                )
-            )
+            raise NotAllowed(LAST_ADMIN)
     before = user.role
     user.role = role
     log_event(

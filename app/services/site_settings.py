@@ -81,15 +81,16 @@ def clean_value(key: str, raw: Any) -> Any:
     if key in NUMBER_RANGES:
         low, high = NUMBER_RANGES[key]
         text = str(raw).strip()
-        if isinstance(raw, bool) or not text.lstrip("-").isdigit() or not text.isascii():
+        digits = text.removeprefix("-")
+        if isinstance(raw, bool) or not (digits.isascii() and digits.isdigit()):
             raise InvalidInput(_l("Please enter a whole number."), field=key)
-        number = int(text)
-        if not low <= number <= high:
+        # The length first: int() refuses thousands of digits with an error of its own.
+        if len(digits) > 9 or not low <= int(text) <= high:
             raise InvalidInput(
                 _l("Please enter a number from %(low)d to %(high)d.", low=low, high=high),
                 field=key,
             )
-        return number
+        return int(text)
     if key in WORD_LISTS:
         words = parse_words(raw)
         if len(words) > MAX_WORDS:

@@ -35,12 +35,19 @@ class Rule:
 
 LOGIN_ACCOUNT = Rule("login-account", "LOGIN_FAILURES_PER_ACCOUNT", "LOGIN_FAILURE_WINDOW_SECONDS")
 LOGIN_ADDRESS = Rule("login-address", "LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURE_WINDOW_SECONDS")
+# Wrong current passwords on the account page: counted apart from failed logins, so that
+# strangers failing to log in cannot stop the owner from changing their own password.
+ACCOUNT_PASSWORD = Rule(
+    "account-password", "LOGIN_FAILURES_PER_ACCOUNT", "LOGIN_FAILURE_WINDOW_SECONDS"
+)
 REGISTER_ADDRESS = Rule(
     "register-address", "REGISTRATIONS_PER_ADDRESS", "REGISTRATION_WINDOW_SECONDS"
 )
 RESET_ADDRESS = Rule("reset-address", "RESET_REQUESTS_PER_ADDRESS", "MAIL_WINDOW_SECONDS")
 RESET_ACCOUNT = Rule("reset-account", "RESET_MAILS_PER_ACCOUNT", "MAIL_WINDOW_SECONDS")
 CONFIRM_ACCOUNT = Rule("confirm-account", "CONFIRMATION_MAILS_PER_ACCOUNT", "MAIL_WINDOW_SECONDS")
+# "You have an account already" mails, sent when someone registers with a taken address.
+ACCOUNT_EXISTS = Rule("account-exists", "CONFIRMATION_MAILS_PER_ACCOUNT", "MAIL_WINDOW_SECONDS")
 
 
 def _key(value: str) -> str:
@@ -83,6 +90,14 @@ class Throttle:
             return None
         stats = self.strategy.get_window_stats(item, rule.name, _key(value))
         return max(math.ceil(stats.reset_time - time.time()), 1)
+
+    def seen(self, rule: Rule, value: str) -> bool:
+        """Whether *value* has any event under *rule* within its window."""
+        if not self.enabled:
+            return False
+        item = self._item(rule)
+        stats = self.strategy.get_window_stats(item, rule.name, _key(value))
+        return stats.remaining < item.amount
 
     def hit(self, rule: Rule, value: str) -> None:
         if self.enabled:

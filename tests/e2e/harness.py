@@ -121,17 +121,23 @@ def open_page_type(tab: Any, base_url: str, page_type: PageType, scene: Scene) -
     if page_type.form is None:
         assert response is not None
         return response.status
-    submitter, first_field = None, None
+    submitter, first_field, hidden = None, None, {}
     for name, value in page_type.form.items():
         button = tab.locator(f"button[name='{name}'][value='{value}']")
         if button.count():
             submitter = button.first
             continue
         field = tab.locator(f"[name='{name}']").first
+        if field.get_attribute("type") == "hidden":  # set below, in the form being sent
+            hidden[name] = value
+            continue
         field.fill(value)
         first_field = first_field or field
+    form = (submitter or first_field).locator("xpath=ancestor::form[1]")
+    for name, value in hidden.items():  # as a page kept open too long would still send it
+        form.locator(f"[name='{name}']").evaluate("(element, v) => { element.value = v; }", value)
     if submitter is None:
-        submitter = first_field.locator("xpath=ancestor::form[1]").locator("[type=submit]").first
+        submitter = form.locator("[type=submit]").first
     with tab.expect_navigation() as navigation:
         submitter.click()
     return navigation.value.status
