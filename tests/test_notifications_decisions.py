@@ -55,7 +55,7 @@ def test_a_hidden_comment_is_told_with_the_reason_in_german(site):
     run_worker(site.app)
     [message] = mails_to(site, newcomer)
     body = site.mail.body(message)
-    assert "Moderator" in message["Subject"] and "verborgen" in message["Subject"]
+    assert message["Subject"] == "Die Moderation hat Ihren Kommentar zu „Über Banken“ verborgen"
     assert "Grund: Werbung für ein Produkt" in body
     assert "Grund: Werbung für ein Produkt" in site.mail.html(message)
     assert "Grund: Werbung für ein Produkt" in site.client(newcomer).get("/notifications").text
