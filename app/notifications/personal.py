@@ -64,9 +64,11 @@ def _viewer_id() -> int:
 
 def unread_notice_count() -> int:
     """The viewer's unread notices, read once per request."""
+    viewer = _viewer_id()
+    if not viewer:
+        return 0
     if "unread_notices" not in g:
-        viewer = _viewer_id()
-        g.unread_notices = onsite.unread_count(db.session, viewer, utcnow()) if viewer else 0
+        g.unread_notices = onsite.unread_count(db.session, viewer, utcnow())
     return g.unread_notices
 
 
