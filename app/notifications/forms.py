@@ -33,6 +33,14 @@ def interval_label(minutes: int) -> str:
     return ngettext("at most once a minute", "at most once every %(num)d minutes", minutes)
 
 
+def _minutes(value: object) -> int:
+    """The interval chosen; 0 (offered nowhere, so refused by the service) for anything else."""
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
 class SettingsForm(FlaskForm):
     reply_mails = BooleanField(_l("Replies to my comments"))
     decision_mails = BooleanField(_l("Moderators’ decisions on my comments and my account"))
@@ -43,7 +51,9 @@ class SettingsForm(FlaskForm):
     )
     moderation_mails = BooleanField(_l("Comments waiting for review"))
     digest_minutes = SelectField(
-        _l("Mails about followed articles and the review queue"), coerce=int, validate_choice=False
+        _l("Mails about followed articles and the review queue"),
+        coerce=_minutes,
+        validate_choice=False,  # app.services.notifications.preferences.save_settings checks it
     )
 
     def __init__(self, *args: Any, choices: list[int], **kwargs: Any) -> None:

@@ -60,7 +60,7 @@ def clear():  # noqa: ANN201
         else:
             flash(_("There was nothing to clear."), "info")
     else:
-        flash(_("The form had expired. Please try again."), "error")
+        flash(_form_problem(form), "error")
     return redirect(url_for("notifications.index"))
 
 
@@ -73,28 +73,42 @@ def follow(slug: str):  # noqa: ANN201
         abort(404)
     form = FollowForm()
     back = url_for("articles.article", slug=article.slug) + "#follow"
-    if not form.validate():
-        flash(_("The form had expired. Please try again."), "error")
+    if not form.validate() or form.follow.data not in ("0", "1"):
+        flash(_form_problem(form), "error")
         return redirect(back)
     if form.follow.data == "1":
         preferences.follow(db.session, _me().id, article.id, now)
-        settings = preferences.settings_of(db.session, _me().id)
-        minutes = preferences.digest_minutes(settings, current_app.config)
-        message = _(
-            "You follow this discussion: new comments come by mail, %(interval)s.",
-            interval=interval_label(minutes),
-        )
-        if not settings.follow_mails:
-            message = _(
-                "You follow this discussion. Mails about followed articles are switched off "
-                "in your account; new comments are listed under your notifications."
-            )
+        message = _followed_message()
     else:
         preferences.unfollow(db.session, _me().id, article.id)
         message = _("You no longer follow this discussion.")
     db.session.commit()
     flash(message, "success")
     return redirect(back)
+
+
+def _followed_message() -> str:
+    settings = preferences.settings_of(db.session, _me().id)
+    if not settings.follow_mails:
+        return _(
+            "You follow this discussion. Mails about followed articles are switched off "
+            "in your account; new comments are listed under your notifications."
+        )
+    minutes = preferences.digest_minutes(settings, current_app.config)
+    return _(
+        "You follow this discussion: new comments come by mail, %(interval)s.",
+        interval=interval_label(minutes),
+    )
+
+
+def _form_problem(form) -> str:  # noqa: ANN001
+    """What to tell about a form that could not be used: an expired token, or a field."""
+    if "csrf_token" in form.errors:
+        return _("The form had expired. Please try again.")
+    for errors in form.errors.values():
+        if errors:
+            return str(errors[0])
+    return _("The form could not be read. Please try again.")
 
 
 def settings_form(formdata: object = None) -> SettingsForm:
@@ -118,7 +132,7 @@ def save_settings():  # noqa: ANN201
     form = settings_form(request.form)
     back = url_for("account.index") + "#notifications"
     if not form.validate():
-        flash(_("The form had expired. Please try again."), "error")
+        flash(_form_problem(form), "error")
         return redirect(back)
     try:
         preferences.save_settings(
