@@ -140,4 +140,5 @@ def test_following_a_missing_or_unpublished_article_is_refused(site):
     for slug in ("gibt-es-nicht", draft.slug, "%00", "x" * 300):
         response = anna.post(f"/articles/{slug}/follow", data={"csrf_token": token, "follow": "1"})
         assert response.status_code == 404
+        assert anna.get(f"/articles/{slug}").status_code == 404
     assert snapshot(site) == before
