@@ -45,13 +45,10 @@ class SettingsForm(FlaskForm):
     reply_mails = BooleanField(_l("Replies to my comments"))
     decision_mails = BooleanField(_l("Moderators’ decisions on my comments and my account"))
     follow_mails = BooleanField(_l("New comments under the articles I follow"))
-    follow_when_writing = BooleanField(
-        _l("Follow an article when I write a comment under it"),
-        description=_l("You can stop following each article with a button beside its form."),
-    )
+    follow_when_writing = BooleanField(_l("Follow an article when I write a comment under it"))
     moderation_mails = BooleanField(_l("Comments waiting for review"))
     digest_minutes = SelectField(
-        _l("Mails about followed articles and the review queue"),
+        _l("Mails about new comments under followed articles"),
         coerce=_minutes,
         validate_choice=False,  # app.services.notifications.preferences.save_settings checks it
     )
