@@ -85,15 +85,33 @@ def test_a_hide_without_a_reason_says_so(site):
     assert "Es wurde kein Grund angegeben." in site.mail.body(mails_to(site, newcomer)[0])
 
 
-def test_a_comment_shown_again_is_told(site):
+def test_a_comment_shown_again_is_told_to_whoever_heard_it_was_hidden(site):
     newcomer, comment = _held(site)
     decide(site, comment, "hide", reason="Prüfen")
+    run_worker(site.app)
     decide(site, comment, "unhide")
     run_worker(site.app)
     subjects = [m["Subject"] for m in mails_to(site, newcomer)]
-    assert subjects == ["Ihr Kommentar zu „Über Banken“ ist wieder sichtbar"]  # hidden: stale
+    assert subjects == [
+        "Die Moderation hat Ihren Kommentar zu „Über Banken“ verborgen",
+        "Ihr Kommentar zu „Über Banken“ ist wieder sichtbar",
+    ]
+    page = site.client(newcomer).get("/notifications").text
+    assert "ist wieder sichtbar" in page and "verborgen" not in page  # what holds now
+
+
+def test_a_hide_undone_before_anyone_was_told_tells_nothing(site):
+    newcomer, comment = _held(site)
+    decide(site, comment, "approve")
+    run_worker(site.app)
+    decide(site, comment, "hide", reason="Versehen")
+    decide(site, comment, "unhide")
+    run_worker(site.app)
+    subjects = [m["Subject"] for m in mails_to(site, newcomer)]
+    assert subjects == ["Ihr Kommentar zu „Über Banken“ ist veröffentlicht"]
     states = {n.kind: n.mail_state for n in notices(site.app, recipient_id=newcomer.id)}
     assert states[NoticeKind.HIDDEN] is MailState.SKIPPED
+    assert states[NoticeKind.UNHIDDEN] is MailState.SKIPPED
 
 
 def test_deleting_ones_own_comment_tells_nobody(site):

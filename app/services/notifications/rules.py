@@ -11,6 +11,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, exists, not_, or_, select
+from sqlalchemy.orm import aliased
 
 from app.models import (
     AccountState,
@@ -18,6 +19,7 @@ from app.models import (
     ArticleFollow,
     Comment,
     CommentStatus,
+    MailState,
     Notice,
     NoticeKind,
     NotificationSettings,
@@ -103,11 +105,22 @@ def still_true(now: datetime) -> ColumnElement[bool]:
         ArticleFollow.user_id == Notice.recipient_id,
         ArticleFollow.article_id == Notice.article_id,
     )
+    # "Shown again" is news only to whoever heard that it was hidden (a hide undone before
+    # anyone was told is no news at all).
+    hidden = aliased(Notice)
+    told_hidden = exists().where(
+        hidden.recipient_id == Notice.recipient_id,
+        hidden.comment_id == Notice.comment_id,
+        hidden.kind == NoticeKind.HIDDEN,
+        hidden.id < Notice.id,
+        or_(hidden.mail_state == MailState.SENT, hidden.read_at.is_not(None)),
+    )
     return or_(
         and_(
             Notice.kind.in_(ABOUT_A_VISIBLE_COMMENT),
             exists(subject.where(Comment.status == CommentStatus.VISIBLE)),
             or_(Notice.kind != NoticeKind.FOLLOWED, following),
+            or_(Notice.kind != NoticeKind.UNHIDDEN, told_hidden),
         ),
         and_(
             Notice.kind == NoticeKind.HIDDEN,
