@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import create_engine, select, text
 
 from app.extensions import db
@@ -61,24 +62,28 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
 
 
 def _two_workers(site: Site, tmp_path: Path) -> list[delivery.Report]:
-    """Two workers, each an application of its own (as two processes would be), started at
-    the same moment on one outbox."""
-    barrier = threading.Barrier(2)
+    """Two workers, each an application with an engine of its own (as two processes would
+    have), started at the same moment on one outbox."""
+    barrier = threading.Barrier(2, timeout=60)
     reports: list[delivery.Report] = []
     url = site.app.config["SQLALCHEMY_DATABASE_URI"]
 
-    def work(directory: str) -> None:
-        with app_with(url, tmp_path / directory, **site.mail.settings) as app:
-            barrier.wait()
-            with app.app_context():
-                reports.append(delivery.send_due(db.session, utcnow()))
-                db.session.remove()
+    def work(app: Flask) -> None:
+        barrier.wait()
+        with app.app_context():
+            reports.append(delivery.send_due(db.session, utcnow()))
+            db.session.remove()
 
-    threads = [threading.Thread(target=work, args=(name,)) for name in ("one", "two")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    # The applications are made here, one after the other: building them is not the test.
+    with (
+        app_with(url, tmp_path / "one", **site.mail.settings) as one,
+        app_with(url, tmp_path / "two", **site.mail.settings) as two,
+    ):
+        threads = [threading.Thread(target=work, args=(app,)) for app in (one, two)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
     return reports
 
 
