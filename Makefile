@@ -33,9 +33,12 @@ node_modules/.installed:
 		npm install --silent --no-save --no-package-lock --no-audit --no-fund $(NPM_TOOLS) && touch $@; \
 	else echo "npm not found: the HTML and accessibility checks will be skipped"; fi
 
+# The notification worker runs beside the server and stops with it (Ctrl-C ends both).
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
+	@$(FLASK) notifications work & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev

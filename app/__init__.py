@@ -76,9 +76,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.comments import bp as comments_bp
     from app.moderation import bp as moderation_bp
+    from app.notifications import bp as notifications_bp
 
     for blueprint in (articles_bp, auth_bp, account_bp, comments_bp, moderation_bp, admin_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(notifications_bp)
     from app.moderation.flags import flags_bp
 
     app.register_blueprint(flags_bp)

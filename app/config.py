@@ -70,6 +70,13 @@ DEFAULTS: dict[str, Any] = {
     "RESET_MAILS_PER_ACCOUNT": 3,
     "CONFIRMATION_MAILS_PER_ACCOUNT": 3,
     "MAIL_WINDOW_SECONDS": 60 * 60,
+    # Notifications: followers and moderators get at most one digest mail per interval
+    # (members may choose another); the worker looks for due mails every POLL seconds and
+    # retries a failing mail after RETRY seconds, doubling each time, MAX_ATTEMPTS in all.
+    "NOTIFICATION_DIGEST_MINUTES": 60,
+    "NOTIFICATION_POLL_SECONDS": 5,
+    "NOTIFICATION_RETRY_SECONDS": 60,
+    "NOTIFICATION_MAX_ATTEMPTS": 6,
 }
 
 SUPPORTED_LOCALES = ("de", "en")
@@ -139,6 +146,9 @@ def _finish(settings: dict[str, Any], instance_path: Path) -> None:
         raise ConfigError(f"DISKURS_DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}")
     if settings["COMMENT_MODERATION"] not in {"all", "first", "none"}:
         raise ConfigError("DISKURS_COMMENT_MODERATION must be all, first or none")
+    for name in ("NOTIFICATION_DIGEST_MINUTES", "NOTIFICATION_MAX_ATTEMPTS"):
+        if int(settings[name]) < 1:
+            raise ConfigError(f"DISKURS_{name} must be at least 1")
 
     # Names the extensions read.
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]

@@ -25,8 +25,10 @@ from app.articles import member_page
 from app.comments.discussion import POSTED_KEY
 from app.config import SUPPORTED_LOCALES
 from app.models import AccountState, User, UserRole, utcnow
+from app.notifications import personal
 from app.security import add_security_headers
 from app.services import page_cache
+from app.services.notifications.onsite import unread_count
 from app.viewer_cache import moderation_signature, viewer_key
 
 _STAFF = select(User.session_version, User.state, User.role, User.locale).where(
@@ -111,6 +113,8 @@ class MemberFront:
             return None
         if not may_write(user, now):
             return None
+        if personal.differs_from_kept_page(connection, int(user_id), state.id):
+            return None  # they follow the article or have unread notices
         locale = user["locale"] if user["locale"] in SUPPORTED_LOCALES else reader
         full_path = f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
         parts = self.cache.get(member_page.shell_key(slug, state, locale, full_path))
@@ -141,7 +145,9 @@ class MemberFront:
             return None
         locale = user.locale if user.locale in SUPPORTED_LOCALES else reader
         full_path = f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
-        signature = moderation_signature(connection, utcnow())
+        now = utcnow()
+        unread = unread_count(connection, int(user_id), now)  # the header shows it
+        signature = (moderation_signature(connection, now), unread)
         key = viewer_key(QUEUE_ENDPOINT, session_id, full_path, locale, signature)
         parts = self.cache.get(key)
         if parts is None:

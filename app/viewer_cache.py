@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import AccountState, Article, Flag, ModerationEvent, User, utcnow
+from app.notifications.personal import unread_notice_count
 from app.services.page_cache import cache_for
 
 # Unguessable, and new in every process: it cannot be typed into a comment on purpose.
@@ -86,7 +87,8 @@ def kept_per_viewer(signature: Callable[[Session, datetime], Hashable]) -> Calla
                 current_user.get_id(),
                 request.full_path,
                 str(get_locale()),
-                signature(db.session, utcnow()),
+                # The header's unread notices are part of the page (app/notifications/personal.py).
+                (signature(db.session, utcnow()), unread_notice_count()),
             )
             parts = cache.get(key)
             if parts is None:

@@ -1,73 +1,21 @@
-"""Helpers for the account tests: a real SMTP server, logging in through the form, apps."""
+"""Helpers for the account tests: logging in through the form, apps (and the SMTP server)."""
 
 from __future__ import annotations
 
-import email
 import re
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-from email import policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 
 from app.extensions import db
 from app.models import User
 from tests.conftest import make_app
+from tests.mail_server import Mailbox, smtp_server  # noqa: F401 - the account tests' server
 from tests.support import csrf_token
-
-LINK = re.compile(r"https?://[^\s]+")
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.port = 0
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
-        raw = envelope.original_content or envelope.content
-        message = email.message_from_bytes(raw, policy=policy.default)
-        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if address.lower() in m["X-Envelope-To"].lower()]
-
-    @staticmethod
-    def body(message: EmailMessage) -> str:
-        return message.get_body(preferencelist=("plain",)).get_content()
-
-    def link(self, message: EmailMessage) -> str:
-        """The path of the first link in *message*, ready for the test client."""
-        match = LINK.search(self.body(message))
-        assert match, self.body(message)
-        return re.sub(r"^https?://[^/]+", "", match.group(0))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def smtp_server() -> Iterator[Mailbox]:
-    box = Mailbox()
-    box.port = _free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
-    try:
-        yield box
-    finally:
-        controller.stop()
 
 
 @contextmanager

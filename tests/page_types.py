@@ -126,6 +126,10 @@ PAGE_TYPES: list[PageType] = [
     PageType("moderation-bans", "/moderation/bans", role="moderator"),
     PageType("flag-comment", "/comments/{comment}/flag", role="member"),
     PageType("admin-settings", "/admin/settings", role="admin"),
+    PageType("notifications", "/notifications", role="member"),
+    PageType("unsubscribe", "/unsubscribe/{unsubscribe_token}"),
+    PageType("unsubscribe-invalid", "/unsubscribe/not-a-token", status=404),
+    PageType("admin-notifications", "/admin/notifications", role="admin"),
 ]
 
 

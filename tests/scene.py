@@ -36,6 +36,7 @@ from app.models import (
 from app.services import publishing, tokens, transitions
 from app.text import render_article
 from tests.conftest import make_app
+from tests.scene_notices import build_notices
 from tests.support import Factory, empty_tables, login_as
 
 # Few articles and threads per page, so that the pagers show.
@@ -129,6 +130,7 @@ def build_scene(app: Flask) -> Scene:
     deleted = make.article("Ein gelöschter Beitrag", deleted_at=utcnow())
 
     _build_thread(make, article, people, scene)
+    scene.paths.update(build_notices(app, article, scene.users["member"], people))
 
     with app.app_context():
         db.session.add(

@@ -250,6 +250,8 @@ def test_download_the_data_as_json(client, make):
     assert comment["body"] == "Mein Kommentar"
     assert comment["article"]["title"] == "Über Banken"
     assert comment["status"] == "visible"
+    assert data["notifications"]["settings"]["reply_mails"] is True
+    assert data["notifications"]["following"] == []
 
 
 @pytest.mark.parametrize("token", [None, "falsch"])

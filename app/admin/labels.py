@@ -100,6 +100,8 @@ def admin_navigation() -> dict:
         ]
         if "admin.settings" in current_app.view_functions:
             sections.append(("admin.settings", _("Settings")))
+        if "notifications.failed" in current_app.view_functions:
+            sections.append(("notifications.failed", _("Mails")))
         return sections
 
     return {"admin_sections": admin_sections}

@@ -33,6 +33,7 @@ from app.comments.thread_render import stand_in
 from app.comments.thread_view import ThreadView
 from app.extensions import db, login_manager
 from app.models import utcnow
+from app.notifications import personal
 from app.permissions import can_write, is_moderator
 from app.services import articles as article_service
 from app.services import comments as comment_service
@@ -43,7 +44,7 @@ _NONCE = secrets.token_hex(12)
 THREAD_MARK = f"thread-slot-{_NONCE}"
 NAME_MARK = f"name-slot-{_NONCE}"
 CSRF_MARK = f"csrf-slot-{_NONCE}"
-_MARKS = re.compile(f"({THREAD_MARK}|{NAME_MARK}|{CSRF_MARK})")
+_MARKS = re.compile("(" + "|".join((THREAD_MARK, NAME_MARK, CSRF_MARK, *personal.MARKS)) + ")")
 _THREAD, _NAME, _CSRF = (mark.encode() for mark in (THREAD_MARK, NAME_MARK, CSRF_MARK))
 THREAD_TEMPLATE = "comments/_thread.html"
 _settings: dict[str, dict] = {}  # comment settings by the signature of the saved ones
@@ -87,14 +88,21 @@ def thread_key(
     return ("member-thread", state.shown, locale, full_path, page, depth, per_page)
 
 
-def fill(parts: tuple[bytes, ...], thread_html: bytes, name: str, csrf_token: str) -> bytes:
-    """The shell (UTF-8) with its placeholders filled; the name is escaped here."""
+def fill(
+    parts: tuple[bytes, ...],
+    thread_html: bytes,
+    name: str,
+    csrf_token: str,
+    regions: dict[bytes, bytes] | None = None,
+) -> bytes:
+    """The shell (UTF-8) with its placeholders filled; the name is escaped here. *regions*
+    holds the viewer's notices link and follow button where they differ from the shell's."""
     values = {
         _THREAD: thread_html,
         _NAME: str(escape(name)).encode(),
         _CSRF: csrf_token.encode(),
     }
-    return b"".join(values.get(part, part) for part in parts)
+    return b"".join(values.get(part, part) for part in personal.fill_regions(parts, regions))
 
 
 def member_page(slug: str) -> bytes | None:
@@ -125,7 +133,8 @@ def member_page(slug: str) -> bytes | None:
         shape = (config["COMMENT_MAX_DEPTH"], config["COMMENTS_PER_PAGE"])
         key = thread_key(state, locale, full_path, page, *shape)
         cache.put(key, thread_html, len(thread_html) + 200)
-    return fill(parts, thread_html, viewer.display_name, generate_csrf())
+    regions = personal.regions_for(article)
+    return fill(parts, thread_html, viewer.display_name, generate_csrf(), regions)
 
 
 def _comment_settings(signature: str) -> dict:
@@ -168,13 +177,14 @@ def _render_shell(slug: str, now: datetime) -> str | None:
     login_manager._update_request_context_with_user(stand_in(True, now, NAME_MARK))
     g.csrf_token = CSRF_MARK  # what generate_csrf() hands every form of this rendering
     try:
-        return render_template(
-            "articles/article.html",
-            article=article,
-            neighbours=article_service.neighbours(db.session, article, now),
-            thread_slot=THREAD_MARK,
-            **discussion_context(article, now),
-        )
+        with personal.kept_page_regions():
+            return render_template(
+                "articles/article.html",
+                article=article,
+                neighbours=article_service.neighbours(db.session, article, now),
+                thread_slot=THREAD_MARK,
+                **discussion_context(article, now),
+            )
     except HTTPException:
         return None
     finally:

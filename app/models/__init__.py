@@ -11,11 +11,20 @@ from app.models.comment import (
     FlagReason,
 )
 from app.models.moderation import ModerationAction, ModerationEvent, SiteSetting
+from app.models.notification import (
+    ArticleFollow,
+    MailState,
+    Notice,
+    NoticeDigest,
+    NoticeKind,
+    NotificationSettings,
+)
 from app.models.user import AccountState, User, UserRole, email_key, username_key
 
 __all__ = [
     "AccountState",
     "Article",
+    "ArticleFollow",
     "ArticleSlug",
     "Comment",
     "CommentDraft",
@@ -23,8 +32,13 @@ __all__ = [
     "CommentStatus",
     "Flag",
     "FlagReason",
+    "MailState",
     "ModerationAction",
     "ModerationEvent",
+    "Notice",
+    "NoticeDigest",
+    "NoticeKind",
+    "NotificationSettings",
     "Page",
     "SiteSetting",
     "Topic",

@@ -14,8 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import AccountState, Article, Comment, Flag, User, UserRole
+from app.services import notifications
 from app.services.account_settings import WrongPassword, log_out_everywhere
 from app.services.accounts import password_matches
+from app.services.notifications import preferences as notification_preferences
 from app.services.publishing import touch_articles
 
 
@@ -104,6 +106,7 @@ def export_data(session: Session, user: User, now: datetime) -> dict[str, Any]:
             }
             for flag in flags
         ],
+        "notifications": notification_preferences.stored_about(session, user.id),
     }
 
 
@@ -129,6 +132,7 @@ def delete_account(session: Session, user: User, *, password: str, now: datetime
     if not password_matches(user, password):
         raise WrongPassword(field="password")
     erase_account(user, now)
+    notifications.account_erased(session, user.id)
     session.flush()
     # Every discussion they wrote in now names a "deleted account": those pages changed.
     written_in = select(Comment.article_id).where(Comment.author_id == user.id).distinct()

@@ -60,6 +60,8 @@ class SlugLookup:
 
 def find_by_slug(session: Session, slug: str) -> SlugLookup:
     """The article with *slug*, or the article that once had it (to redirect there)."""
+    if "\x00" in slug:  # never in a slug, and PostgreSQL refuses it in any text
+        return SlugLookup(None)
     article = session.scalar(select(Article).where(Article.slug == slug))
     if article is not None:
         return SlugLookup(article)

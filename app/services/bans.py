@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.models import AccountState, Comment, CommentStatus, ModerationAction, User, UserRole
 from app.permissions import is_admin, is_moderator
-from app.services import transitions
+from app.services import notifications, transitions
 from app.services.errors import InvalidInput, NotAllowed
 from app.services.moderation import MAX_REASON_LENGTH
 from app.services.people import LAST_ADMIN, active_admin_ids
@@ -88,7 +88,7 @@ def ban(
     target.banned_until = until
     target.ban_reason = reason
     ending = f" [until {until.astimezone(UTC):%Y-%m-%d %H:%M} UTC]" if until else ""
-    transitions.log_event(
+    event = transitions.log_event(
         session,
         action=ModerationAction.BAN,
         actor=actor,
@@ -97,6 +97,9 @@ def ban(
         from_state=AccountState.BANNED.value if was_banned else AccountState.ACTIVE.value,
         to_state=AccountState.BANNED.value,
         reason=reason + ending,
+    )
+    notifications.member_banned(
+        session, target, event, reason=reason, until=until, comments_hidden=hide_comments
     )
     if not hide_comments:
         return 0

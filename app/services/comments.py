@@ -30,7 +30,7 @@ from app.models import (
     User,
 )
 from app.permissions import can_edit_comment, is_banned, is_moderator
-from app.services import transitions
+from app.services import notifications, transitions
 from app.services.errors import InvalidInput, NotAllowed, NotFound
 from app.services.policy import Verdict, judge_comment
 from app.services.site_settings import effective_settings
@@ -245,7 +245,7 @@ def post_comment(
     session.add(comment)
     session.flush()
     transitions.discussion_changed(session, article.id)
-    transitions.log_event(
+    event = transitions.log_event(
         session,
         action=ModerationAction.POST,
         actor=author,
@@ -254,6 +254,7 @@ def post_comment(
         to_state=status.value,
         reason="; ".join(str(reason) for reason in decision.reasons),
     )
+    notifications.comment_posted(session, comment, event)
     return comment
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Comment, CommentStatus, Flag, FlagReason, ModerationAction, User
 from app.permissions import can_see_comment, can_write, is_moderator
-from app.services import transitions
+from app.services import notifications, transitions
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 
 MAX_NOTE_LENGTH = 500
@@ -105,6 +105,7 @@ def flag_comment(
         )
     else:
         transitions.discussion_changed(session, comment.article_id)
+    notifications.comment_flagged(session, comment, flag)
     return flag
 
 

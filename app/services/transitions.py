@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Article, Comment, CommentStatus, ModerationAction, ModerationEvent, User
+from app.services import notifications
 from app.services.errors import InvalidInput
 
 P, V, H, D = (
@@ -84,6 +85,7 @@ def change_status(
         reason=reason,
     )
     discussion_changed(session, comment.article_id)
+    notifications.comment_status_changed(session, comment, before, event)
     return event
 
 
