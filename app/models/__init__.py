@@ -10,7 +10,13 @@ from app.models.comment import (
     Flag,
     FlagReason,
 )
-from app.models.moderation import ModerationAction, ModerationEvent, SiteSetting
+from app.models.moderation import (
+    ModerationAction,
+    ModerationEvent,
+    Reason,
+    ReasonCode,
+    SiteSetting,
+)
 from app.models.user import AccountState, User, UserRole, email_key, username_key
 
 __all__ = [
@@ -26,6 +32,8 @@ __all__ = [
     "ModerationAction",
     "ModerationEvent",
     "Page",
+    "Reason",
+    "ReasonCode",
     "SiteSetting",
     "Topic",
     "UTCDateTime",

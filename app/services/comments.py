@@ -162,7 +162,7 @@ def post_comment(
     body_html = render_comment(body)
     decision = judge_comment(session, author, body, body_html, settings)
     if decision.verdict is Verdict.REFUSE:
-        raise InvalidInput(decision.reasons[0], field="body")
+        raise InvalidInput(decision.refusal, field="body")
     status = CommentStatus.PENDING if decision.verdict is Verdict.HOLD else CommentStatus.VISIBLE
     comment = Comment(
         article_id=article.id,
@@ -175,6 +175,7 @@ def post_comment(
         created_at=now,
         status_changed_at=now,
     )
+    comment.status_reason = decision.held
     session.add(comment)
     session.flush()
     transitions.discussion_changed(session, article.id)
@@ -185,7 +186,7 @@ def post_comment(
         now=now,
         comment=comment,
         to_state=status.value,
-        reason="; ".join(str(reason) for reason in decision.reasons),
+        reason=decision.held,
     )
     return comment
 
@@ -215,14 +216,13 @@ def edit_comment(
     body_html = render_comment(body)
     decision = judge_comment(session, editor, body, body_html, settings)
     if decision.verdict is Verdict.REFUSE:
-        raise InvalidInput(decision.reasons[0], field="body")
+        raise InvalidInput(decision.refusal, field="body")
     session.add(
         CommentRevision(
             comment_id=comment.id, body=comment.body, body_html=comment.body_html, created_at=now
         )
     )
     comment.body, comment.body_html, comment.edited_at = body, body_html, now
-    reasons = "; ".join(str(reason) for reason in decision.reasons)
     if decision.verdict is Verdict.HOLD and comment.status is CommentStatus.VISIBLE:
         transitions.change_status(
             session,
@@ -231,7 +231,7 @@ def edit_comment(
             action=ModerationAction.EDIT,
             actor=editor,
             now=now,
-            reason=reasons,
+            reason=decision.held,
         )
     else:
         state = comment.status.value
@@ -243,7 +243,7 @@ def edit_comment(
             comment=comment,
             from_state=state,
             to_state=state,
-            reason=reasons,
+            reason=decision.held,
         )
         transitions.discussion_changed(session, comment.article_id)
     return comment
