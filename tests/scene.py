@@ -33,7 +33,7 @@ from app.models import (
     UserRole,
     utcnow,
 )
-from app.services import publishing, tokens, transitions
+from app.services import flags, publishing, reasons, tokens, transitions
 from app.text import render_article
 from tests.conftest import make_app
 from tests.support import Factory, empty_tables, login_as
@@ -153,6 +153,8 @@ def build_scene(app: Flask) -> Scene:
         draft_id=str(draft.id),
         member_id=str(scene.users["member"].id),
         own_comment=str(scene.comments["own"]),
+        held=str(scene.comments["held"]),
+        removed=str(scene.comments["removed"]),
         reset_token=_reset_token(app, scene.users["member"]),
     )
     with app.app_context():
@@ -194,7 +196,14 @@ def _build_thread(make: Factory, article: Article, people: list[User], scene: Sc
         article, people[2], "Ein Kommentar mit zu vielen Links.", status=CommentStatus.PENDING
     )
     flagged = make.comment(article, people[3], "Ein gemeldeter Kommentar.")
-    scene.comments.update(removed=removed.id, held=held.id, flagged=flagged.id, own=own.id)
+    back_to_review = make.comment(article, people[1], "Nach Meldungen wieder zur Prüfung.")
+    scene.comments.update(
+        removed=removed.id,
+        held=held.id,
+        flagged=flagged.id,
+        own=own.id,
+        back_to_review=back_to_review.id,
+    )
 
     with make.app.app_context():
         now = utcnow()
@@ -209,6 +218,27 @@ def _build_thread(make: Factory, article: Article, people: list[User], scene: Sc
                 Flag(comment_id=flagged.id, user_id=reporter.id, reason=FlagReason.ABUSE)
             )
         db.session.get(Comment, flagged.id).flag_count = 2
+        # Held by the policy, with its reasons; and one that flags sent back to review.
+        waiting = db.session.get(Comment, held.id)
+        waiting.status_reason = reasons.held(links=3, link_limit=2, words=["krypto"])
+        transitions.log_event(
+            db.session, action=ModerationAction.POST, actor=waiting.author, now=now,
+            comment=waiting, to_state="pending", reason=waiting.status_reason,
+        )  # fmt: skip
+        for reporter in people[2:]:
+            db.session.add(
+                Flag(comment_id=back_to_review.id, user_id=reporter.id, reason=FlagReason.SPAM)
+            )
+        db.session.flush()
+        flags.flag_comment(
+            db.session,
+            db.session.get(Comment, back_to_review.id),
+            user=db.session.get(User, member.id),
+            reason=FlagReason.OFF_TOPIC,
+            note=None,
+            now=now,
+            threshold=3,
+        )
         db.session.commit()
 
 

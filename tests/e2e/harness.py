@@ -121,14 +121,23 @@ def open_page_type(tab: Any, base_url: str, page_type: PageType, scene: Scene) -
     if page_type.form is None:
         assert response is not None
         return response.status
-    submitter, first_field = None, None
+    submitter, first_field, scope = None, None, tab
+    if page_type.submit:  # the fields are those of the form this button sends
+        tab.evaluate(
+            "() => document.querySelectorAll('details').forEach((d) => { d.open = true; })"
+        )
+        submitter = tab.locator(page_type.submit).first
+        scope = submitter.locator("xpath=ancestor::form[1]")
     for name, value in page_type.form.items():
-        button = tab.locator(f"button[name='{name}'][value='{value}']")
+        button = scope.locator(f"button[name='{name}'][value='{value}']")
         if button.count():
             submitter = button.first
             continue
-        field = tab.locator(f"[name='{name}']").first
-        field.fill(value)
+        field = scope.locator(f"[name='{name}']").first
+        if field.evaluate("(element) => element.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
         first_field = first_field or field
     if submitter is None:
         submitter = first_field.locator("xpath=ancestor::form[1]").locator("[type=submit]").first
