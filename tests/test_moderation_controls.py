@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Comment, CommentStatus, Flag, FlagReason, ModerationAction, utcnow
 from app.services import flags
 from tests.moderation_support import build_scene, event_count, events, note, reload, statuses
-from tests.support import csrf_token, login_as
+from tests.support import Factory, csrf_token, login_as
 
 P, V, H, D = (
     CommentStatus.PENDING,
@@ -194,3 +194,30 @@ def test_the_last_entry_of_a_page_goes_on_at_the_first_of_the_next(app, client, 
     following = ([scene.pending.id] + [c.id for c in waiting])[QUEUE_PER_PAGE]
     last = html[html.index(f'id="entry-{shown[-1]}"') :]
     assert f'name="next" value="/moderation/#entry-{following}"' in last
+
+
+def test_reported_shows_with_the_page_cache_on_and_only_to_the_flagger(app, make, tmp_path):
+    """Members' pages are kept as a nameless member sees them; a comment one has flagged
+    is rendered for oneself, so the kept page never says "reported" to anybody else."""
+    from tests.conftest import make_app
+
+    cached = make_app(app.config["DATABASE_URL"], tmp_path, PAGE_CACHE_MB=8)
+    scene = build_scene(Factory(cached))
+    flagger, other = scene.member, make.user("andere")
+    path = article_path(scene)
+    link = f"/comments/{scene.visible.id}/flag"
+    clients = {}
+    for user in (flagger, other):
+        clients[user.id] = cached.test_client()
+        login_as(clients[user.id], user)
+        assert link in clients[user.id].get(path).text  # kept once, then served from it
+    page = clients[flagger.id].get(link)
+    clients[flagger.id].post(link, data={"csrf_token": csrf_token(page.data), "reason": "spam"})
+    for _ in range(2):
+        mine = clients[flagger.id].get(path).text
+        assert link not in mine and 'class="flag-control flag-control--done"' in mine
+        theirs = clients[other.id].get(path).text
+        assert link in theirs and "flag-control--done" not in theirs
+    with cached.app_context():
+        db.session.remove()
+        db.engine.dispose()
