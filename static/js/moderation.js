@@ -161,9 +161,10 @@
       }
     }
 
-    function send(form) {
+    function send(form, confirmed) {
       var entry = form.closest(".queue-entry");
       var data = new FormData(form);
+      if (confirmed) data.set("confirmed", "1");
       post(form.action, data).then(function (answer) {
         if (answer.body.ok) {
           decided(entry, answer.body);
@@ -228,10 +229,16 @@
       }
     }
 
+    // Decisions in the queue are sent here; a deletion is confirmed here too (the page-wide
+    // confirmation in comments.js listens further up and is not reached).
     queue.addEventListener("submit", function (event) {
-      if (event.defaultPrevented || !event.target.hasAttribute("data-decision")) return;
+      var form = event.target;
+      if (event.defaultPrevented || !form.hasAttribute("data-decision")) return;
       event.preventDefault();
-      send(event.target);
+      event.stopPropagation();
+      var question = form.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) return;
+      send(form, Boolean(question));
     });
 
     document.addEventListener("keydown", function (event) {

@@ -50,7 +50,7 @@ def test_a_moderator_approves_from_the_queue_with_the_keyboard(
     # moves on to the next comment without loading the page again.
     tab_to(page, f"#entry-{first.id} button.moderation-controls__approve")
     page.keyboard.press("Enter")
-    page.wait_for_function("(id) => document.activeElement.id === id", f"entry-{second.id}")
+    page.wait_for_function("(id) => document.activeElement.id === id", arg=f"entry-{second.id}")
     assert "Der Kommentar wurde freigegeben." in page.locator("#queue-status").inner_text()
     assert page.locator(f"#entry-{first.id}").is_hidden()
     page.reload()
