@@ -258,3 +258,31 @@ def test_the_script_gets_the_undo_offer_as_json(app, client, scene):
         body["undo"]["url"], data={"csrf_token": token}, headers={"Accept": "application/json"}
     )
     assert again.status_code == 409
+
+
+@pytest.mark.parametrize("role", ["reader", "admin", "other moderator"])
+def test_the_undo_route_refuses_everyone_but_the_decider(app, client, make, scene, role):
+    from tests.moderation_support import mint_csrf
+
+    event_id = decide(app, "delete", scene.visible.id, scene.moderator.id)
+    if role == "admin":
+        login_as(client, scene.admin)
+    elif role == "other moderator":
+        login_as(client, make.user("zweite", role=UserRole.MODERATOR))
+    token = mint_csrf(app, client)
+    before = statuses(app)
+    response = client.post(f"/moderation/undo/{event_id}", data={"csrf_token": token})
+    if role == "reader":
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    else:
+        assert response.status_code == 302
+        refused = client.get(response.headers["Location"]).text
+        assert "Nur wer eine Entscheidung getroffen hat" in refused
+        json = client.post(
+            f"/moderation/undo/{event_id}",
+            data={"csrf_token": token},
+            headers={"Accept": "application/json"},
+        )
+        assert json.status_code == 403 and json.get_json()["ok"] is False
+    assert statuses(app) == before
+    assert events(app, id=event_id)[0].undone_at is None
