@@ -116,7 +116,7 @@ PAGE_TYPES: list[PageType] = [
             "COMMENT_MODERATION": "all",
             "COMMENT_MAX_LINKS": "0",
             "COMMENT_MAX_LENGTH": "5000",
-            "COMMENT_HOLD_WORDS": "krypto\nAufsicht",
+            "COMMENT_HOLD_WORDS": "krypto, Aufsicht",
             "COMMENT_BLOCK_WORDS": "Verordnung",
             "FLAG_THRESHOLD": "3",
             "COMMENT_EDIT_MINUTES": "15",
