@@ -105,6 +105,8 @@ PAGE_TYPES: list[PageType] = [
     PageType("moderation-log", "/moderation/log", role="moderator"),
     PageType("moderation-history", "/moderation/comments/{comment}", role="moderator"),
     PageType("moderation-member", "/moderation/members/{member_id}", role="moderator"),
+    # Banned: the unban form and the form to change the ban on one page.
+    PageType("moderation-member-banned", "/moderation/members/{banned_id}", role="moderator"),
     PageType("moderation-bans", "/moderation/bans", role="moderator"),
     PageType("flag-comment", "/comments/{comment}/flag", role="member"),
     PageType("admin-settings", "/admin/settings", role="admin"),

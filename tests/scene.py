@@ -33,7 +33,7 @@ from app.models import (
     UserRole,
     utcnow,
 )
-from app.services import flags, publishing, reasons, tokens, transitions
+from app.services import bans, flags, publishing, reasons, tokens, transitions
 from app.text import render_article
 from tests.conftest import make_app
 from tests.support import Factory, empty_tables, login_as
@@ -155,6 +155,7 @@ def build_scene(app: Flask) -> Scene:
         own_comment=str(scene.comments["own"]),
         held=str(scene.comments["held"]),
         removed=str(scene.comments["removed"]),
+        banned_id=str(scene.data["banned_id"]),
         reset_token=_reset_token(app, scene.users["member"]),
     )
     with app.app_context():
@@ -185,6 +186,19 @@ def _build_thread(make: Factory, article: Article, people: list[User], scene: Sc
         "Mein eigener, noch nicht freigegebener Kommentar.",
         status=CommentStatus.PENDING,
     )
+    banned = make.user("Gesperrt", email="gesperrt@example.org")
+    make.comment(article, banned, "Ein Kommentar, bevor die Sperre kam.")
+    with make.app.app_context():
+        bans.ban(
+            db.session,
+            db.session.get(User, banned.id),
+            actor=db.session.get(User, moderator.id),
+            now=utcnow(),
+            reason="Wiederholt beleidigend",
+            until=utcnow() + timedelta(days=30),
+        )
+        db.session.commit()
+    scene.data["banned_id"] = banned.id
     gone = make.user("Ehemalig", email="ehemalig@example.org")
     make.comment(article, gone, "Ein Kommentar eines gelöschten Kontos.")
     with make.app.app_context():

@@ -254,3 +254,12 @@ def test_a_banned_member_sees_no_flag_control(app, client, scene):
     page = client.get(f"/articles/{scene.article.slug}").text
     assert f"/comments/{scene.visible.id}/flag" not in page
     assert client.get(f"/comments/{scene.visible.id}/flag").status_code == 403
+
+
+def test_the_ban_and_unban_forms_each_label_their_own_field(app, client, scene):
+    ban(app, scene.author.id, scene.moderator.id, until=utcnow() + timedelta(days=1))
+    login_as(client, scene.moderator)
+    html = client.get(f"/moderation/members/{scene.author.id}").text
+    assert 'id="unban-reason"' in html and 'for="unban-reason"' in html
+    assert 'id="ban-reason"' in html and 'for="ban-reason"' in html
+    assert 'id="reason"' not in html
