@@ -65,7 +65,11 @@ def import_command(paths: tuple[str, ...], default_date) -> None:  # noqa: ANN00
 
     day: date | None = default_date.date() if default_date else None
     report = import_files(db.session, paths, default_date=day, now=utcnow())
-    for line in report.lines():
+    for result in report.results:
+        click.echo(result.line())
+    for warning in report.warnings:  # on stderr, so they stand out from the list
+        click.secho(warning, err=True, fg="yellow")
+    for line in report.summary():
         click.echo(line)
     if report.failures:
         raise SystemExit(1)

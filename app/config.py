@@ -40,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     "COMMENT_EDIT_MINUTES": 15,
     "COMMENTS_PER_PAGE": 50,
     "FLAG_THRESHOLD": 3,
+    # How long a moderator may take back a decision (hide, delete, approve, ban).
+    "MODERATION_UNDO_MINUTES": 5,
     "COMMENT_MIN_INTERVAL_SECONDS": 15,
     "COMMENTS_PER_HOUR": 10,
     "COMMENT_HOLD_WORDS": [],

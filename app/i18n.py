@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
+from app.catalogues import check_catalogues
 from app.config import SUPPORTED_LOCALES
 from app.extensions import babel
 
@@ -51,11 +53,13 @@ def iso_datetime(moment: datetime | None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    translations = Path(app.root_path).parent / "translations"
+    check_catalogues(translations, SUPPORTED_LOCALES)
     babel.init_app(
         app,
         locale_selector=select_locale,
         timezone_selector=select_timezone,
-        default_translation_directories=str(app.root_path + "/../translations"),
+        default_translation_directories=str(translations),
     )
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.filters.update(

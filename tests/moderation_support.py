@@ -19,6 +19,8 @@ from app.models import (
     CommentStatus,
     Flag,
     ModerationEvent,
+    Reason,
+    ReasonCode,
     User,
     UserRole,
 )
@@ -60,6 +62,11 @@ def build_scene(make: Factory) -> Scene:
         visible=make.comment(article, author, "Schon sichtbar."),
         hidden=make.comment(article, author, "Längst verborgen.", status=CommentStatus.HIDDEN),
     )
+
+
+def note(text: str) -> Reason:
+    """A reason a moderator typed, as it is stored."""
+    return Reason(ReasonCode.MODERATOR_NOTE, {"text": text})
 
 
 def act_as(client: FlaskClient, user: User | None) -> None:

@@ -29,6 +29,8 @@ class PageType:
     # Field name -> value typed; a button's name -> value picks the button that sends it.
     form: dict[str, str] | None = None
     action: str | None = None  # where the form posts, when not to *path*
+    # The button that sends the form, when the fields alone do not say which form it is.
+    submit: str | None = None
 
     def url(self, scene: Scene) -> str:
         return self.path.format_map(scene.paths)
@@ -123,6 +125,8 @@ PAGE_TYPES: list[PageType] = [
     PageType("moderation-log", "/moderation/log", role="moderator"),
     PageType("moderation-history", "/moderation/comments/{comment}", role="moderator"),
     PageType("moderation-member", "/moderation/members/{member_id}", role="moderator"),
+    # Banned: the unban form and the form to change the ban on one page.
+    PageType("moderation-member-banned", "/moderation/members/{banned_id}", role="moderator"),
     PageType("moderation-bans", "/moderation/bans", role="moderator"),
     PageType("flag-comment", "/comments/{comment}/flag", role="member"),
     PageType("admin-settings", "/admin/settings", role="admin"),
@@ -130,6 +134,40 @@ PAGE_TYPES: list[PageType] = [
     PageType("unsubscribe", "/unsubscribe/{unsubscribe_token}"),
     PageType("unsubscribe-invalid", "/unsubscribe/not-a-token", status=404),
     PageType("admin-notifications", "/admin/notifications", role="admin"),
+    PageType(
+        "admin-settings-preview",
+        "/admin/settings",
+        role="admin",
+        form={
+            "COMMENT_MODERATION": "all",
+            "COMMENT_MAX_LINKS": "0",
+            "COMMENT_MAX_LENGTH": "5000",
+            "COMMENT_HOLD_WORDS": "krypto, Aufsicht",
+            "COMMENT_BLOCK_WORDS": "Verordnung",
+            "FLAG_THRESHOLD": "3",
+            "COMMENT_EDIT_MINUTES": "15",
+            "preview": "1",
+        },
+    ),
+    PageType("moderation-queue-flagged", "/moderation/?kind=flagged", role="moderator"),
+    PageType("moderation-queue-newest", "/moderation/?order=newest", role="moderator"),
+    PageType(
+        "moderation-delete-without-js",
+        "/moderation/comments/{held}",
+        role="moderator",
+        form={"reason": "Doppelt"},
+        action="/moderation/comments/{held}/delete",
+        submit="form.moderation-controls__form--delete button",
+    ),
+    PageType(
+        "comment-delete-without-js",
+        "/articles/{article}",
+        role="member",
+        form={},
+        action="/comments/{own_comment}/delete",
+        submit="form.comment__delete button",
+    ),
+    PageType("flag-removed-comment", "/comments/{removed}/flag", role="member", status=404),
 ]
 
 

@@ -33,7 +33,7 @@ from app.models import (
     UserRole,
     utcnow,
 )
-from app.services import publishing, tokens, transitions
+from app.services import bans, flags, publishing, reasons, tokens, transitions
 from app.text import render_article
 from tests.conftest import make_app
 from tests.scene_notices import build_notices
@@ -155,6 +155,9 @@ def build_scene(app: Flask) -> Scene:
         draft_id=str(draft.id),
         member_id=str(scene.users["member"].id),
         own_comment=str(scene.comments["own"]),
+        held=str(scene.comments["held"]),
+        removed=str(scene.comments["removed"]),
+        banned_id=str(scene.data["banned_id"]),
         reset_token=_reset_token(app, scene.users["member"]),
     )
     with app.app_context():
@@ -185,6 +188,19 @@ def _build_thread(make: Factory, article: Article, people: list[User], scene: Sc
         "Mein eigener, noch nicht freigegebener Kommentar.",
         status=CommentStatus.PENDING,
     )
+    banned = make.user("Gesperrt", email="gesperrt@example.org")
+    make.comment(article, banned, "Ein Kommentar, bevor die Sperre kam.")
+    with make.app.app_context():
+        bans.ban(
+            db.session,
+            db.session.get(User, banned.id),
+            actor=db.session.get(User, moderator.id),
+            now=utcnow(),
+            reason="Wiederholt beleidigend",
+            until=utcnow() + timedelta(days=30),
+        )
+        db.session.commit()
+    scene.data["banned_id"] = banned.id
     gone = make.user("Ehemalig", email="ehemalig@example.org")
     make.comment(article, gone, "Ein Kommentar eines gelöschten Kontos.")
     with make.app.app_context():
@@ -196,7 +212,14 @@ def _build_thread(make: Factory, article: Article, people: list[User], scene: Sc
         article, people[2], "Ein Kommentar mit zu vielen Links.", status=CommentStatus.PENDING
     )
     flagged = make.comment(article, people[3], "Ein gemeldeter Kommentar.")
-    scene.comments.update(removed=removed.id, held=held.id, flagged=flagged.id, own=own.id)
+    back_to_review = make.comment(article, people[1], "Nach Meldungen wieder zur Prüfung.")
+    scene.comments.update(
+        removed=removed.id,
+        held=held.id,
+        flagged=flagged.id,
+        own=own.id,
+        back_to_review=back_to_review.id,
+    )
 
     with make.app.app_context():
         now = utcnow()
@@ -211,6 +234,27 @@ def _build_thread(make: Factory, article: Article, people: list[User], scene: Sc
                 Flag(comment_id=flagged.id, user_id=reporter.id, reason=FlagReason.ABUSE)
             )
         db.session.get(Comment, flagged.id).flag_count = 2
+        # Held by the policy, with its reasons; and one that flags sent back to review.
+        waiting = db.session.get(Comment, held.id)
+        waiting.status_reason = reasons.held(links=3, link_limit=2, words=["krypto"])
+        transitions.log_event(
+            db.session, action=ModerationAction.POST, actor=waiting.author, now=now,
+            comment=waiting, to_state="pending", reason=waiting.status_reason,
+        )  # fmt: skip
+        for reporter in people[2:]:
+            db.session.add(
+                Flag(comment_id=back_to_review.id, user_id=reporter.id, reason=FlagReason.SPAM)
+            )
+        db.session.flush()
+        flags.flag_comment(
+            db.session,
+            db.session.get(Comment, back_to_review.id),
+            user=db.session.get(User, member.id),
+            reason=FlagReason.OFF_TOPIC,
+            note=None,
+            now=now,
+            threshold=3,
+        )
         db.session.commit()
 
 

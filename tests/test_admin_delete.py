@@ -29,7 +29,7 @@ def events(app) -> list[tuple]:
                 ModerationEvent.article_id,
                 ModerationEvent.from_state,
                 ModerationEvent.to_state,
-                ModerationEvent.reason,
+                ModerationEvent.reason_params,
             ).order_by(ModerationEvent.id)
         ).all()
 
@@ -62,7 +62,14 @@ def test_delete_asks_first_then_deletes_softly_and_logs(app, client, make, admin
         bumped = {a.id: a.discussion_version for a in db.session.scalars(select(Article))}
     assert all(bumped[i] == versions[i] + 1 for i in (before.id, article.id, after.id))
     assert events(app) == [
-        (ModerationAction.DELETE_ARTICLE, admin.id, article.id, "published", "deleted", "Doppelt")
+        (
+            ModerationAction.DELETE_ARTICLE,
+            admin.id,
+            article.id,
+            "published",
+            "deleted",
+            {"text": "Doppelt"},
+        )
     ]
 
     with client.session_transaction() as session:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from app.models import (
     Comment,
     CommentStatus,
     ModerationAction,
+    ReasonCode,
     User,
     UserRole,
     utcnow,
@@ -19,7 +20,7 @@ from app.models import (
 from app.permissions import can_flag_comment, can_write
 from app.services import bans
 from app.services.errors import InvalidInput, NotAllowed
-from tests.moderation_support import build_scene, event_count, events, reload, statuses
+from tests.moderation_support import build_scene, event_count, events, note, reload, statuses
 from tests.support import csrf_token, login_as
 
 
@@ -32,7 +33,7 @@ def ban(app, target_id, actor_id, reason="Spam", **kwargs):  # noqa: ANN001, ANN
     with app.app_context():
         target = db.session.get(User, target_id)
         actor = db.session.get(User, actor_id)
-        hidden = bans.ban(
+        event = bans.ban(
             db.session,
             target,
             actor=actor,
@@ -41,7 +42,7 @@ def ban(app, target_id, actor_id, reason="Spam", **kwargs):  # noqa: ANN001, ANN
             **kwargs,
         )
         db.session.commit()
-        return hidden
+        return len((event.previous or {}).get("hidden", []))  # how many comments it hid
 
 
 def unban(app, target_id, actor_id):  # noqa: ANN001, ANN201
@@ -68,7 +69,9 @@ def test_a_ban_stops_writing_and_is_logged(app, scene):
     [event] = events(app, action=ModerationAction.BAN)
     assert (event.actor_id, event.target_user_id) == (scene.moderator.id, scene.author.id)
     assert (event.from_state, event.to_state) == ("active", "banned")
-    assert event.reason.startswith("Werbung")
+    assert event.reason.code is ReasonCode.BAN
+    assert event.reason.params["text"] == "Werbung"
+    assert abs(datetime.fromisoformat(event.reason.params["until"]) - until) < timedelta(seconds=1)
     # The comments stay as they were.
     assert reload(app, Comment, scene.visible.id).status is CommentStatus.VISIBLE
 
@@ -92,8 +95,8 @@ def test_a_ban_can_hide_all_comments_in_one_step(app, make, scene):
     assert reload(app, Comment, other.id).status is CommentStatus.VISIBLE
     hides = events(app, action=ModerationAction.HIDE)
     assert sorted(e.comment_id for e in hides) == sorted([scene.pending.id, scene.visible.id])
-    assert all(e.reason == "Troll" for e in hides)
-    assert reload(app, Comment, scene.visible.id).status_reason == "Troll"
+    assert all(e.reason == note("Troll") for e in hides)
+    assert reload(app, Comment, scene.visible.id).status_reason == note("Troll")
 
 
 @pytest.mark.parametrize(
@@ -251,3 +254,12 @@ def test_a_banned_member_sees_no_flag_control(app, client, scene):
     page = client.get(f"/articles/{scene.article.slug}").text
     assert f"/comments/{scene.visible.id}/flag" not in page
     assert client.get(f"/comments/{scene.visible.id}/flag").status_code == 403
+
+
+def test_the_ban_and_unban_forms_each_label_their_own_field(app, client, scene):
+    ban(app, scene.author.id, scene.moderator.id, until=utcnow() + timedelta(days=1))
+    login_as(client, scene.moderator)
+    html = client.get(f"/moderation/members/{scene.author.id}").text
+    assert 'id="unban-reason"' in html and 'for="unban-reason"' in html
+    assert 'id="ban-reason"' in html and 'for="ban-reason"' in html
+    assert 'id="reason"' not in html

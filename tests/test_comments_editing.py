@@ -35,7 +35,9 @@ def _edit(client, comment, body, **extra):  # noqa: ANN001, ANN202
 
 def _delete(client, article, comment):  # noqa: ANN001, ANN202
     token = csrf_token(client.get(page_url(article)).data)
-    return client.post(f"/comments/{comment.id}/delete", data={"csrf_token": token})
+    return client.post(
+        f"/comments/{comment.id}/delete", data={"csrf_token": token, "confirmed": "1"}
+    )
 
 
 def test_author_edits_within_the_window(app, client, make):

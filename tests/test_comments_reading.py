@@ -147,8 +147,9 @@ def test_members_see_their_own_held_comments_labelled(app, client, make):
     hidden = make.comment(article, member, "Meiner verborgen", status=CommentStatus.HIDDEN)
     with app.app_context():
         from app.models import Comment
+        from app.services.reasons import note
 
-        db.session.get(Comment, hidden.id).status_reason = "Beleidigend"
+        db.session.get(Comment, hidden.id).status_reason = note("Beleidigend")
         db.session.commit()
     make.comment(article, other, "Fremder wartet", status=CommentStatus.PENDING)
     login_as(client, member)

@@ -136,9 +136,9 @@ def dismiss(app, comment_id, actor_id):  # noqa: ANN001, ANN201
     with app.app_context():
         comment = db.session.get(Comment, comment_id)
         actor = db.session.get(User, actor_id)
-        closed = flags.dismiss_flags(db.session, comment, actor=actor, now=utcnow())
+        event = flags.dismiss_flags(db.session, comment, actor=actor, now=utcnow())
         db.session.commit()
-        return closed
+        return len(event.previous["flags"])  # how many flags it closed
 
 
 def test_moderators_dismiss_flags_and_the_log_says_so(app, make, scene):

@@ -284,3 +284,28 @@ def test_a_deleted_article_is_updated_but_stays_deleted(app, client, seeds):
     assert "deleted: stays deleted" in result.output
     assert article_by(app, slug="banken-in-der-partizipationsmaschine").deleted_at is not None
     assert client.get("/articles/banken-in-der-partizipationsmaschine").status_code == 410
+
+
+def test_an_undated_page_is_named_in_a_warning_with_the_date_used(app, seeds, tmp_path):
+    broken = tmp_path / "ohne-autor.md"
+    broken.write_text("---\ntitle: Ein Titel\n---\nText\n", encoding="utf-8")
+    result = run_import(app, seeds["000"], seeds["003"], broken)
+    today = utcnow().astimezone(ZoneInfo("Europe/Berlin")).date().isoformat()
+    assert result.stderr.splitlines() == [
+        f"warning: {seeds['000']}: no date found in the file; dated {today} (today). "
+        "Give --date YYYY-MM-DD to set it."
+    ]
+    assert result.stdout.splitlines()[-3:] == [
+        "2 imported (2 created, 0 updated), 1 failed.",
+        f"  created (2): {seeds['000']}, {seeds['003']}",
+        f"  failed (1): {broken}",
+    ]
+    assert f"  created (2): {seeds['000']}, {seeds['003']}" in result.stdout
+    assert f"  failed (1): {broken}" in result.stdout
+    assert "  updated" not in result.stdout
+
+    again = run_import(app, seeds["000"])
+    assert "kept" in again.stderr and str(seeds["000"]) in again.stderr
+    assert f"  updated (1): {seeds['000']}" in again.stdout
+    dated = run_import(app, "--date", "2010-05-20", seeds["000"])
+    assert dated.stderr == ""

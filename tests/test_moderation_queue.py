@@ -10,7 +10,14 @@ import pytest
 from app.extensions import db
 from app.models import Comment, CommentStatus, Flag, FlagReason, utcnow
 from app.moderation.routes import QUEUE_PER_PAGE
-from tests.moderation_support import build_scene, count_queries, event_count, reload, statuses
+from tests.moderation_support import (
+    build_scene,
+    count_queries,
+    event_count,
+    note,
+    reload,
+    statuses,
+)
 from tests.support import csrf_token, login_as
 
 P, V, H = CommentStatus.PENDING, CommentStatus.VISIBLE, CommentStatus.HIDDEN
@@ -40,7 +47,7 @@ def entry_ids(html: str) -> list[int]:
     return [int(n) for n in re.findall(r'<li class="queue-entry" id="entry-(\d+)"', html)]
 
 
-def test_the_queue_lists_pending_and_flagged_comments_newest_first(app, client, make, scene):
+def test_the_queue_lists_pending_and_flagged_comments_oldest_first(app, client, make, scene):
     now = utcnow()
     old = make.comment(scene.article, scene.author, "Alt", status=P, created_at=now - timedelta(1))
     flagged = make.comment(scene.article, scene.author, "Gemeldet", created_at=now)
@@ -52,7 +59,9 @@ def test_the_queue_lists_pending_and_flagged_comments_newest_first(app, client, 
     login_as(client, scene.moderator)
     page = client.get("/moderation/")
     assert page.status_code == 200
-    assert entry_ids(page.text) == [newest.id, flagged.id, scene.pending.id, old.id]
+    assert entry_ids(page.text) == [old.id, scene.pending.id, flagged.id, newest.id]
+    newest_first = client.get("/moderation/?order=newest").text
+    assert entry_ids(newest_first) == [newest.id, flagged.id, scene.pending.id, old.id]
     assert "Zweiter Artikel" in page.text and "Über Banken" in page.text
     assert "Falsche Zahl" in page.text  # the flag's note
     assert "Schon sichtbar." not in page.text and "Längst verborgen." not in page.text
@@ -135,9 +144,9 @@ def _queue_queries(app, client, make, scene, entries: int, start: int) -> int:
     )
     add_flag(app, flagged, scene.member)
     login_as(client, scene.moderator)
-    client.get("/moderation/")  # warm up: the first request compiles what it needs
+    client.get("/moderation/?order=newest")  # warm up: the first request compiles what it needs
     with count_queries(app) as statements:
-        response = client.get("/moderation/")
+        response = client.get("/moderation/?order=newest")
     assert response.status_code == 200
     shown = entry_ids(response.text)
     assert shown[0] == flagged.id
@@ -193,7 +202,7 @@ def test_bulk_approve_and_hide_from_the_queue(app, client, make, scene):
     )
     assert "1 Kommentar verborgen." in response.text
     hidden = reload(app, Comment, third.id)
-    assert (hidden.status, hidden.status_reason) == (H, "Spam")
+    assert (hidden.status, hidden.status_reason) == (H, note("Spam"))
 
 
 @pytest.mark.parametrize(

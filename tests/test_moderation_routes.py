@@ -17,6 +17,7 @@ from tests.moderation_support import (
     event_count,
     events,
     mint_csrf,
+    note,
     reload,
     statuses,
 )
@@ -47,7 +48,12 @@ ROUTES = [
         lambda s: {"reason": "Werbung"},
     ),
     Route("unhide", "POST", lambda s: f"/moderation/comments/{s.hidden.id}/unhide"),
-    Route("delete", "POST", lambda s: f"/moderation/comments/{s.visible.id}/delete"),
+    Route(
+        "delete",
+        "POST",
+        lambda s: f"/moderation/comments/{s.visible.id}/delete",
+        lambda s: {"confirmed": "1"},
+    ),
     Route("dismiss-flags", "POST", lambda s: f"/moderation/comments/{s.visible.id}/dismiss-flags"),
     Route(
         "bulk",
@@ -193,7 +199,7 @@ def test_others_see_no_moderation_controls(app, client, scene, role):
 def test_the_author_sees_the_state_of_their_own_comments(app, client, scene):
     with app.app_context():
         db.session.get(User, scene.author.id).state = AccountState.ACTIVE
-        db.session.get(Comment, scene.hidden.id).status_reason = "Beleidigend"
+        db.session.get(Comment, scene.hidden.id).status_reason = note("Beleidigend")
         db.session.commit()
     login_as(client, scene.author)
     page = client.get(article_url(scene)).text
@@ -216,7 +222,7 @@ def test_a_decision_in_place_returns_to_the_comment(app, client, scene):
     assert response.status_code == 302
     assert response.headers["Location"] == f"{article_url(scene)}#comment-{scene.visible.id}"
     comment = reload(app, Comment, scene.visible.id)
-    assert (comment.status, comment.status_reason) == (CommentStatus.HIDDEN, "Beleidigend")
+    assert (comment.status, comment.status_reason) == (CommentStatus.HIDDEN, note("Beleidigend"))
     shown = client.get(article_url(scene)).text
     assert "Beleidigend" in shown
     assert f"/moderation/comments/{scene.visible.id}/unhide" in shown

@@ -18,7 +18,7 @@ from app.models import (
 )
 from app.services import moderation
 from app.services.errors import Conflict, InvalidInput, NotAllowed
-from tests.moderation_support import build_scene, event_count, events, reload
+from tests.moderation_support import build_scene, event_count, events, note, reload
 
 P, V, H, D = (
     CommentStatus.PENDING,
@@ -67,8 +67,8 @@ def test_each_transition_writes_exactly_one_event_with_from_and_to(
     assert event.actor_id == scene.moderator.id
     assert event.target_user_id == scene.author.id
     assert event.article_id == scene.article.id
-    assert event.reason == "Grund genug"
-    assert reload(app, Comment, comment.id).status_reason == "Grund genug"
+    assert event.reason == note("Grund genug")
+    assert reload(app, Comment, comment.id).status_reason == note("Grund genug")
 
 
 @pytest.mark.parametrize(
@@ -196,7 +196,7 @@ def test_bulk_hide_skips_what_no_longer_fits(app, scene):
     assert sorted(result.skipped) == sorted([scene.hidden.id, 999_999])
     for ident in (scene.pending.id, scene.visible.id):
         comment = reload(app, Comment, ident)
-        assert (comment.status, comment.status_reason) == (H, "Werbung")
+        assert (comment.status, comment.status_reason) == (H, note("Werbung"))
 
 
 @pytest.mark.parametrize(("decision", "ids"), [("delete", [1]), ("approve", []), ("", [1])])
@@ -245,7 +245,7 @@ def test_closing_and_reopening_are_logged_and_change_the_version(app, scene):
         "closed",
         "open",
     )
-    assert close.reason == "Ruhe"
+    assert close.reason == note("Ruhe")
     assert close.comment_id is None
 
 

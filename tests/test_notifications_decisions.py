@@ -128,14 +128,16 @@ def test_deleting_ones_own_comment_tells_nobody(site):
 
 
 def _ban(site: Site, target: User, **kwargs) -> int:  # noqa: ANN003
+    """Ban *target*; the number of comments hidden with the ban."""
     with site.app.app_context():
-        hidden = bans.ban(
+        event = bans.ban(
             db.session,
             db.session.get(User, target.id),
             actor=db.session.get(User, site.moderator.id),
             now=utcnow(),
             **kwargs,
         )
+        hidden = len((event.previous or {}).get("hidden", []))
         db.session.commit()
         return hidden
 

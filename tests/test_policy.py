@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from app.extensions import db
-from app.models import CommentStatus, User, UserRole
+from app.models import CommentStatus, Reason, ReasonCode, User, UserRole
+from app.services import reasons
 from app.services.policy import Verdict, judge_comment
 from app.services.site_settings import effective_settings
 from app.text import render_comment
@@ -38,7 +39,7 @@ def member(make):  # noqa: ANN001, ANN201
 def test_none_publishes_a_plain_comment(app, member):
     decision = judge(app, member, "Ein ganz normaler Kommentar.")
     assert decision.verdict is Verdict.PUBLISH
-    assert decision.reasons == []
+    assert decision.held is None
 
 
 def test_all_holds_every_comment_even_of_a_trusted_member(app, make, member):
@@ -46,7 +47,7 @@ def test_all_holds_every_comment_even_of_a_trusted_member(app, make, member):
     make.comment(article, member, "Früher freigegeben.")
     decision = judge(app, member, "Noch einer.", COMMENT_MODERATION="all")
     assert decision.verdict is Verdict.HOLD
-    assert any("all" in reason for reason in decision.reasons)
+    assert decision.held == reasons.held(rule=reasons.HoldRule.ALL)
 
 
 def test_first_holds_until_the_member_has_one_approved_comment(app, make, member):
@@ -112,7 +113,7 @@ def test_the_link_limit_is_a_setting(app, member):
 
 def test_the_reason_names_the_links(app, member):
     decision = judge(app, member, "https://a.example https://b.example https://c.example")
-    assert decision.reasons == ["links: 3 > 2"]
+    assert decision.held == Reason(ReasonCode.HELD, {"links": 3, "link_limit": 2})
 
 
 # --- hold list and block list -------------------------------------------------------------
@@ -132,7 +133,7 @@ def test_the_reason_names_the_links(app, member):
 def test_a_word_of_the_hold_list_holds(app, member, body):
     decision = judge(app, member, body, COMMENT_HOLD_WORDS=["casino"])
     assert decision.verdict is Verdict.HOLD
-    assert decision.reasons == ["hold list: casino"]
+    assert decision.held == Reason(ReasonCode.HELD, {"words": ["casino"]})
 
 
 @pytest.mark.parametrize("body", ["Casinos gibt es viele.", "Ein Kasino.", "occasional", ""])
@@ -166,7 +167,7 @@ def test_a_word_of_the_block_list_refuses_with_a_clear_message(app, member):
     decision = judge(app, member, "Du bist ein Idiot!", COMMENT_BLOCK_WORDS=["idiot"])
     assert decision.verdict is Verdict.REFUSE
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        assert str(decision.reasons[0]) == (
+        assert str(decision.refusal) == (
             "Your comment contains a word that is not allowed here: idiot"
         )
 
@@ -192,11 +193,9 @@ def test_every_reason_to_hold_is_given(app, member):
         COMMENT_HOLD_WORDS=["casino"],
     )
     assert decision.verdict is Verdict.HOLD
-    assert decision.reasons == [
-        "links: 3 > 2",
-        "hold list: casino",
-        "policy: first comment of this member",
-    ]
+    assert decision.held == Reason(
+        ReasonCode.HELD, {"links": 3, "link_limit": 2, "words": ["casino"], "rule": "first"}
+    )
 
 
 def test_naughty_strings_never_break_the_policy(app, member, shared_dir: Path):

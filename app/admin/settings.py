@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.admin import bp
@@ -14,6 +14,7 @@ from app.models import utcnow
 from app.moderation.forms import MODERATION_CHOICES, SettingsForm
 from app.permissions import admin_required
 from app.services import site_settings
+from app.services.policy_preview import POLICY_KEYS, preview_policy
 
 
 def _as_text(key: str, value: Any) -> str:
@@ -30,13 +31,14 @@ def _configured(key: str, value: Any) -> str:
     return _as_text(key, value)
 
 
-def _render(form: SettingsForm, status: int = 200):  # noqa: ANN202
+def _render(form: SettingsForm, status: int = 200, preview=None):  # noqa: ANN001, ANN202
     config = current_app.config
     return render_template(
         "admin/settings.html",
         form=form,
         configured={key: _configured(key, config[key]) for key in site_settings.EDITABLE},
         saved=site_settings.saved_keys(db.session),
+        preview=preview,
     ), status
 
 
@@ -61,6 +63,10 @@ def settings():  # noqa: ANN201
             getattr(form, key).errors = [*getattr(form, key).errors, str(error)]
         flash(_("Nothing was saved: please correct the marked fields."), "error")
         return _render(form, 400)
+    if "preview" in request.form:  # shows what the change would do; saves nothing
+        in_force = site_settings.effective_settings(db.session, current_app.config)
+        proposed = {**in_force, **{key: values[key] for key in POLICY_KEYS if key in values}}
+        return _render(form, preview=preview_policy(db.session, in_force, proposed))
     site_settings.save_settings(db.session, values, utcnow(), config=current_app.config)
     db.session.commit()
     flash(_("The settings have been saved."), "success")

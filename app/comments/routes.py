@@ -243,6 +243,16 @@ def edit(comment_id: int):  # noqa: ANN201
 @login_required
 def delete(comment_id: int):  # noqa: ANN201
     comment, article = _own_comment(comment_id)
+    if request.form.get("confirmed") != "1":  # one click is not enough: ask first
+        if comment.status is CommentStatus.DELETED:
+            flash(_("This comment has been deleted already."), "info")
+            return redirect(url_for("articles.article", slug=article.slug) + "#comments")
+        back = comment_location(article, comment.id) or url_for(
+            "articles.article", slug=article.slug
+        )
+        return render_template(
+            "comments/confirm_delete.html", comment=comment, article=article, back=back
+        )
     try:
         comment_service.delete_own_comment(
             db.session, comment=comment, actor=current_user, now=utcnow()

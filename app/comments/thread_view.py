@@ -40,7 +40,7 @@ from app.comments.thread_render import (
     walk,
 )
 from app.extensions import db
-from app.models import Article, Comment, CommentStatus
+from app.models import Article, Comment, CommentStatus, Flag
 from app.permissions import can_write, is_moderator
 from app.services.page_cache import PageCache, cache_for
 from app.services.threads import Node, Thread, build_thread, load_comments
@@ -62,6 +62,7 @@ class ThreadView:
         self.skeleton: Skeleton | None = None
         self.roots: list[int] = []  # the top-level threads this viewer sees, in order
         self.personal: set[int] = set()  # those holding the viewer's own comments
+        self.flagged: set[int] = set()  # comments the viewer flagged: they say "reported"
         self.page = 1
         if not self.cache.enabled or is_moderator(viewer):
             self._render_whole()
@@ -104,7 +105,16 @@ class ThreadView:
                 Comment.article_id == self.article.id, Comment.author_id == self.viewer.id
             )
         ).all()
+        self.flagged = set(
+            db.session.scalars(
+                select(Flag.comment_id)
+                .join(Comment, Comment.id == Flag.comment_id)
+                .where(Comment.article_id == self.article.id, Flag.user_id == self.viewer.id)
+            )
+        )
         skeleton, extra = self.skeleton, set()
+        shown = [(comment_id, CommentStatus.VISIBLE) for comment_id in self.flagged]
+        own = [*own, *(item for item in shown if item[0] in skeleton.visible)]
         for comment_id, status in own:
             if status is CommentStatus.DELETED:
                 continue  # shown to its author exactly as to everyone else
@@ -242,7 +252,7 @@ class ThreadView:
         prefix, may_write = self._shared_key()
         kept: dict[int, str] = {}
         for node in walk(tops):
-            if node.comment.author_id != self.viewer.id:
+            if not self._personal(node):
                 html = self.cache.get((*prefix, *comment_key(node)))
                 if html is not None:
                     kept[node.comment.id] = html
@@ -250,11 +260,15 @@ class ThreadView:
         shared = self._kept_comment(render, prefix, may_write)
 
         def html_of(node: Node) -> str:
-            if node.comment.author_id == self.viewer.id:
+            if self._personal(node):
                 return render(node)
             return kept.get(node.comment.id) or shared(node)
 
         return {node.comment.id: nest(node, html_of) for node in tops}
+
+    def _personal(self, node: Node) -> bool:
+        """Rendered for the viewer alone: their own comments and those they flagged."""
+        return node.comment.author_id == self.viewer.id or node.comment.id in self.flagged
 
     def _load_whole_comments(self, tops: list[Node], kept: dict[int, str]) -> None:
         """Put whole comments (with their authors) into the nodes that will be rendered."""

@@ -10,7 +10,13 @@ from app.models.comment import (
     Flag,
     FlagReason,
 )
-from app.models.moderation import ModerationAction, ModerationEvent, SiteSetting
+from app.models.moderation import (
+    ModerationAction,
+    ModerationEvent,
+    Reason,
+    ReasonCode,
+    SiteSetting,
+)
 from app.models.notification import (
     ArticleFollow,
     MailState,
@@ -40,6 +46,8 @@ __all__ = [
     "NoticeKind",
     "NotificationSettings",
     "Page",
+    "Reason",
+    "ReasonCode",
     "SiteSetting",
     "Topic",
     "UTCDateTime",

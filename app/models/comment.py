@@ -5,11 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import UTCDateTime, str_enum, utcnow
+from app.models.moderation import Reason, ReasonCode
 from app.models.user import User
 
 
@@ -59,8 +60,10 @@ class Comment(db.Model):
     status: Mapped[CommentStatus] = mapped_column(
         str_enum(CommentStatus), default=CommentStatus.PENDING
     )
-    # The reason of the last moderation decision, shown to the author of a hidden comment.
-    status_reason: Mapped[str | None] = mapped_column(String(500))
+    # Why the comment is in its state (the last decision or the policy), as a code with
+    # parameters: shown to its author and to moderators, each in their words.
+    status_reason_code: Mapped[ReasonCode | None] = mapped_column(str_enum(ReasonCode))
+    status_reason_params: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     flag_count: Mapped[int] = mapped_column(default=0)  # open (undismissed) flags
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -70,6 +73,15 @@ class Comment(db.Model):
     submission_key: Mapped[str | None] = mapped_column(String(64))
 
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def status_reason(self) -> Reason | None:
+        return Reason.stored(self.status_reason_code, self.status_reason_params)
+
+    @status_reason.setter
+    def status_reason(self, reason: Reason | None) -> None:
+        self.status_reason_code = reason.code if reason else None
+        self.status_reason_params = dict(reason.params) if reason else None
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} {self.status}>"

@@ -10,6 +10,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.models import User, utcnow
 from app.moderation import bp
+from app.moderation.answers import decided
 from app.moderation.forms import BanForm, UnbanForm
 from app.permissions import moderator_required
 from app.services import bans as ban_service
@@ -54,7 +55,7 @@ def ban(user_id: int):  # noqa: ANN201
         return _render_member(user, form, 400)
     try:
         until = form.until_utc(current_app.config["TIMEZONE"])
-        hidden = ban_service.ban(
+        event = ban_service.ban(
             db.session,
             user,
             actor=current_user._get_current_object(),
@@ -76,10 +77,11 @@ def ban(user_id: int):  # noqa: ANN201
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("moderation.member", user_id=user_id))
-    flash(_("%(name)s is banned.", name=user.display_name), "success")
+    hidden = len((event.previous or {}).get("hidden", []))
     if hidden:
         flash(ngettext("%(num)d comment hidden.", "%(num)d comments hidden.", hidden), "success")
-    return redirect(url_for("moderation.member", user_id=user_id))
+    back = url_for("moderation.member", user_id=user_id)
+    return decided(_("%(name)s is banned.", name=user.display_name), event, back)
 
 
 @bp.post("/members/<int:user_id>/unban")

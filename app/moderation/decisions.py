@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.next_url import safe_next
 from app.extensions import db
-from app.models import Article, Comment, utcnow
+from app.models import (
+    Article,
+    Comment,
+    CommentStatus,
+    ModerationAction,
+    ModerationEvent,
+    utcnow,
+)
 from app.moderation import bp
+from app.moderation.answers import decided, refused
 from app.moderation.forms import ArticleDiscussionForm, DecisionForm
 from app.permissions import moderator_required
 from app.services import flags as flag_service
 from app.services import moderation
-from app.services.errors import DomainError, NotFound
+from app.services.errors import Conflict, DomainError, NotFound
 from app.services.queue import comment_history
 
 
@@ -43,17 +51,19 @@ def decide(comment_id: int, decision: str):  # noqa: ANN201
     form = DecisionForm()
     back = safe_next(form.next.data) or url_for("moderation.queue")
     if not form.validate():
-        flash(_first_error(form), "error")
-        return redirect(back)
+        return refused(_first_error(form), back, 400)
+    if decision == "delete" and form.confirmed.data != "1":
+        return _confirm_delete(comment_id, form, back)
     try:
         comment = moderation.load_comment(db.session, comment_id)
-        moderation.DECISIONS[decision](
+        event = moderation.DECISIONS[decision](
             db.session,
             comment,
             actor=current_user._get_current_object(),
             now=utcnow(),
             reason=form.reason.data,
             expected=form.expected_status(),
+            seen_flags=form.seen_flags(),
         )
         db.session.commit()
     except NotFound:
@@ -61,10 +71,8 @@ def decide(comment_id: int, decision: str):  # noqa: ANN201
         abort(404)
     except DomainError as error:
         db.session.rollback()
-        flash(str(error), "error")
-        return redirect(back)
-    flash(_done_message(decision), "success")
-    return redirect(back)
+        return refused(str(error), back, 409 if isinstance(error, Conflict) else 400)
+    return decided(_done_message(event_kind(decision, event)), event, back)
 
 
 @bp.post("/comments/<int:comment_id>/dismiss-flags")
@@ -73,16 +81,16 @@ def dismiss_flags(comment_id: int):  # noqa: ANN201
     form = DecisionForm()
     back = safe_next(form.next.data) or url_for("moderation.queue")
     if not form.validate():
-        flash(_first_error(form), "error")
-        return redirect(back)
+        return refused(_first_error(form), back, 400)
     try:
         comment = moderation.load_comment(db.session, comment_id)
-        flag_service.dismiss_flags(
+        event = flag_service.dismiss_flags(
             db.session,
             comment,
             actor=current_user._get_current_object(),
             now=utcnow(),
             reason=moderation.clean_reason(form.reason.data),
+            seen_flags=form.seen_flags(),
         )
         db.session.commit()
     except NotFound:
@@ -90,10 +98,26 @@ def dismiss_flags(comment_id: int):  # noqa: ANN201
         abort(404)
     except DomainError as error:
         db.session.rollback()
-        flash(str(error), "error")
-        return redirect(back)
-    flash(_done_message("dismiss"), "success")
-    return redirect(back)
+        return refused(str(error), back, 409 if isinstance(error, Conflict) else 400)
+    return decided(_done_message("dismiss"), event, back)
+
+
+def _confirm_delete(comment_id: int, form: DecisionForm, back: str):  # noqa: ANN202
+    """Without JavaScript nobody was asked yet: ask on a page, unless it is too late."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    expected = form.expected_status()
+    if expected is not None and comment.status is not expected:
+        return refused(str(moderation.STALE), back, 409)
+    if comment.status is CommentStatus.DELETED:
+        return refused(_("This comment has been deleted already."), back, 400)
+    return render_template("moderation/confirm_delete.html", comment=comment, form=form)
+
+
+def event_kind(decision: str, event: ModerationEvent) -> str:
+    """Approving a visible comment dismisses its flags: say what really happened."""
+    return "dismiss" if event.action is ModerationAction.DISMISS_FLAGS else decision
 
 
 @bp.get("/comments/<int:comment_id>")
@@ -116,8 +140,7 @@ def discussion(article_id: int, decision: str):  # noqa: ANN201
         abort(404)
     back = safe_next(form.next.data) or url_for("articles.article", slug=article.slug)
     if not form.validate():
-        flash(_first_error(form), "error")
-        return redirect(back)
+        return refused(_first_error(form), back, 400)
     try:
         moderation.set_comments_open(
             db.session,
@@ -130,7 +153,5 @@ def discussion(article_id: int, decision: str):  # noqa: ANN201
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        flash(str(error), "error")
-        return redirect(back)
-    flash(_done_message(decision), "success")
-    return redirect(back)
+        return refused(str(error), back, 400)
+    return decided(_done_message(decision), None, back)

@@ -55,7 +55,13 @@ def _render(comment: Comment, form: FlagForm, status: int = 200):  # noqa: ANN20
 def _refusal(comment: Comment, error: Exception):  # noqa: ANN202
     """Refusals that are not about the form: nothing to fill in again, so go back."""
     if isinstance(error, NotFound):
-        abort(404)
+        # Pulled since the link was shown (removed, hidden, or back under review): say so
+        # in plain words and lead back to the discussion.
+        article = db.session.get(Article, comment.article_id)
+        public = article is not None and article.is_public_at(utcnow())
+        return render_template(
+            "moderation/flag_gone.html", article=article if public else None
+        ), 404
     if isinstance(error, NotAllowed):
         abort(403)
     flash(str(error), "info" if isinstance(error, Conflict) else "error")

@@ -25,17 +25,29 @@ REASON_LENGTH = Length(max=500, message=_l("At most %(max)d characters, please."
 
 
 class DecisionForm(FlaskForm):
-    """One decision on one comment; ``expected`` is the state the moderator saw."""
+    """One decision on one comment. ``expected`` and ``flags`` are the state and the number
+    of open flags the moderator saw; ``confirmed`` is sent by the page that asks before a
+    deletion (or by the script that asked in place)."""
 
     reason = StringField(_l("Reason"), validators=[Optional(), REASON_LENGTH])
     expected = HiddenField()
+    flags = HiddenField()
     next = HiddenField()
+    confirmed = HiddenField()
 
     def expected_status(self) -> CommentStatus | None:
         try:
             return CommentStatus(self.expected.data) if self.expected.data else None
         except ValueError:
             return None
+
+    def seen_flags(self) -> int | None:
+        raw = (self.flags.data or "").strip()
+        return int(raw) if raw.isdigit() and len(raw) < 6 else None
+
+
+class UndoForm(FlaskForm):
+    next = HiddenField()
 
 
 class BulkForm(FlaskForm):
@@ -69,9 +81,12 @@ class FlagForm(FlaskForm):
 
 
 class BanForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (the member sees it)"))
-    until = StringField(_l("Banned until (optional)"))
-    hide_comments = BooleanField(_l("Also hide all of this member's comments"))
+    # Ids of their own: the page holds the unban form too, and a label must find its field.
+    reason = TextAreaField(_l("Reason (the member sees it)"), id="ban-reason")
+    until = StringField(_l("Banned until (optional)"), id="ban-until")
+    hide_comments = BooleanField(
+        _l("Also hide all of this member's comments"), id="ban-hide-comments"
+    )
 
     def until_utc(self, timezone: str) -> datetime | None:
         """The end typed in the site's time zone (``YYYY-MM-DDTHH:MM``), as UTC."""
@@ -90,7 +105,7 @@ class BanForm(FlaskForm):
 
 
 class UnbanForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[Optional(), REASON_LENGTH])
+    reason = StringField(_l("Reason"), validators=[Optional(), REASON_LENGTH], id="unban-reason")
 
 
 MODERATION_CHOICES = [

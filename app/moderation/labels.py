@@ -7,8 +7,30 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app import text
-from app.models import FlagReason, ModerationAction
+from app.models import FlagReason, ModerationAction, Reason
 from app.moderation import bp
+from app.permissions import is_moderator
+from app.services.reasons import Audience, reason_text
+
+
+@bp.app_template_filter("reason_for_moderators")
+def reason_for_moderators(reason: Reason | None) -> str:
+    """A reason as moderators read it (the matching word of the hold list included)."""
+    return reason_text(reason, Audience.MODERATOR)
+
+
+@bp.app_template_filter("reason_for_author")
+def reason_for_author(reason: Reason | None) -> str:
+    """A reason as its author reads it: plain words, the hold list not given away."""
+    return reason_text(reason, Audience.AUTHOR)
+
+
+@bp.app_template_global()
+def reason_for_viewer(reason: Reason | None, viewer: Any) -> str:
+    """The words for *viewer*: moderators see what matched, everyone else does not."""
+    if is_moderator(viewer):
+        return reason_for_moderators(reason)
+    return reason_for_author(reason)
 
 
 @bp.app_template_global()
@@ -61,6 +83,7 @@ def moderation_action_label(action: Any) -> str:
         ModerationAction.DELETE_ARTICLE: _("Article deleted"),
         ModerationAction.RESTORE_ARTICLE: _("Article restored"),
         ModerationAction.CHANGE_ROLE: _("Role changed"),
+        ModerationAction.UNDO: _("Undone"),
     }
     try:
         return labels[ModerationAction(action)]

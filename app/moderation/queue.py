@@ -16,7 +16,7 @@ from app.permissions import moderator_required
 from app.services import moderation
 from app.services import queue as queue_service
 from app.services.errors import DomainError
-from app.services.queue import QueueKind
+from app.services.queue import QueueKind, QueueOrder
 from app.viewer_cache import kept_per_viewer, moderation_signature
 from app.whole_numbers import id_arg, page_arg, parse_id
 
@@ -28,12 +28,25 @@ def _kind() -> QueueKind:
         return QueueKind.ALL
 
 
-def filters_of(kind: QueueKind, article_id: int | None, author_name: str) -> dict:
+def _order() -> QueueOrder:
+    try:
+        return QueueOrder(request.args.get("order", QueueOrder.OLDEST.value))
+    except ValueError:
+        return QueueOrder.OLDEST
+
+
+def filters_of(
+    kind: QueueKind,
+    article_id: int | None,
+    author_name: str,
+    order: QueueOrder = QueueOrder.OLDEST,
+) -> dict:
     """The filters in force, as query arguments (those not in force left out)."""
     filters = {
         "kind": kind.value if kind is not QueueKind.ALL else None,
         "article": article_id,
         "author": author_name or None,
+        "order": order.value if order is not QueueOrder.OLDEST else None,
     }
     return {key: value for key, value in filters.items() if value}
 
@@ -42,11 +55,11 @@ def filters_of(kind: QueueKind, article_id: int | None, author_name: str) -> dic
 @moderator_required
 @kept_per_viewer(moderation_signature)  # the same page again until something changes
 def queue():  # noqa: ANN201
-    kind = _kind()
+    kind, order = _kind(), _order()
     article_id = id_arg("article")
     author_name = (request.args.get("author") or "").strip()[:60]
     author = queue_service.find_author(db.session, author_name) if author_name else None
-    filters = filters_of(kind, article_id, author_name)
+    filters = filters_of(kind, article_id, author_name, order)
     if author_name and author is None:
         listing = queue_service.Listing([], 1, QUEUE_PER_PAGE, 0)
     else:
@@ -55,6 +68,7 @@ def queue():  # noqa: ANN201
             page=page_arg(),
             per_page=QUEUE_PER_PAGE,
             kind=kind,
+            order=order,
             article_id=article_id,
             author_id=author.id if author else None,
         )
@@ -62,13 +76,14 @@ def queue():  # noqa: ANN201
             # Decisions empty the last page under the moderator's hands: go to the new last.
             last = listing.pages if listing.pages > 1 else None
             return redirect(url_for("moderation.queue", page=last, **filters))
-        if not filters:
+        if not set(filters) - {"order"}:
             g.moderation_waiting = listing.total  # the header shows the same number
     return render_template(
         "moderation/queue.html",
         listing=listing,
         kinds=QueueKind,
         kind=kind,
+        order=order,
         filters=filters,
         author_name=author_name,
         unknown_author=bool(author_name and author is None),

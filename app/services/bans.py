@@ -7,15 +7,24 @@ the account's state may stay ``banned`` afterwards without effect.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.models import AccountState, Comment, CommentStatus, ModerationAction, User, UserRole
+from app.models import (
+    AccountState,
+    Comment,
+    CommentStatus,
+    ModerationAction,
+    ModerationEvent,
+    User,
+    UserRole,
+)
 from app.permissions import is_admin, is_moderator
-from app.services import notifications, transitions
+from app.services import notifications, reasons, transitions
 from app.services.errors import InvalidInput, NotAllowed
 from app.services.moderation import MAX_REASON_LENGTH
 from app.services.people import LAST_ADMIN, active_admin_ids
@@ -75,8 +84,9 @@ def ban(
     reason: str | None,
     until: datetime | None = None,
     hide_comments: bool = False,
-) -> int:
-    """Ban *target* (again, to change the end or reason); returns how many comments were hidden."""
+) -> ModerationEvent:
+    """Ban *target* (again, to change the end or reason). The event's ``previous`` holds the
+    account as it was and the events of the comments hidden with the ban, for undoing."""
     _check(actor, target)
     reason = _clean_reason(reason)
     if until is not None and until <= now:
@@ -84,10 +94,10 @@ def ban(
     if target.role is UserRole.ADMIN:
         _keep_an_admin(session, target, actor, now)
     was_banned = target.is_banned_at(now)
+    previous = account_fields(target)
     target.state = AccountState.BANNED
     target.banned_until = until
     target.ban_reason = reason
-    ending = f" [until {until.astimezone(UTC):%Y-%m-%d %H:%M} UTC]" if until else ""
     event = transitions.log_event(
         session,
         action=ModerationAction.BAN,
@@ -96,21 +106,29 @@ def ban(
         target_user_id=target.id,
         from_state=AccountState.BANNED.value if was_banned else AccountState.ACTIVE.value,
         to_state=AccountState.BANNED.value,
-        reason=reason + ending,
+        reason=reasons.ban(reason, until),
+        previous=previous,
     )
     notifications.member_banned(
         session, target, event, reason=reason, until=until, comments_hidden=hide_comments
     )
-    if not hide_comments:
-        return 0
-    hidden = 0
+    if hide_comments:
+        hidden = _hide_comments(session, target, actor=actor, now=now, reason=reason)
+        session.flush()
+        event.previous = {**previous, "hidden": [hide.id for hide in hidden]}
+    return event
+
+
+def _hide_comments(
+    session: Session, target: User, *, actor: User, now: datetime, reason: str
+) -> list[ModerationEvent]:
     query = (
         select(Comment)
         .where(Comment.author_id == target.id, Comment.status.in_((P, V)))
         .order_by(Comment.id)
         .with_for_update(of=Comment)
     )
-    for comment in session.scalars(query).all():
+    return [
         transitions.change_status(
             session,
             comment,
@@ -118,10 +136,19 @@ def ban(
             action=ModerationAction.HIDE,
             actor=actor,
             now=now,
-            reason=reason,
+            reason=reasons.note(reason),
         )
-        hidden += 1
-    return hidden
+        for comment in session.scalars(query).all()
+    ]
+
+
+def account_fields(user: User) -> dict[str, Any]:
+    """What a ban changes on an account, JSON-ready (kept so that a ban can be undone)."""
+    return {
+        "state": user.state.value,
+        "banned_until": user.banned_until.isoformat() if user.banned_until else None,
+        "ban_reason": user.ban_reason,
+    }
 
 
 def unban(
@@ -132,6 +159,7 @@ def unban(
     if target.state is not AccountState.BANNED:
         raise InvalidInput(_l("This member is not banned."))
     was_banned = target.is_banned_at(now)
+    previous = account_fields(target)
     target.state = AccountState.ACTIVE
     target.banned_until = None
     target.ban_reason = None
@@ -144,7 +172,8 @@ def unban(
         # An expired ban is lifted formally; the log shows it had already run out.
         from_state=AccountState.BANNED.value if was_banned else "expired",
         to_state=AccountState.ACTIVE.value,
-        reason=" ".join((reason or "").split())[:MAX_REASON_LENGTH] or None,
+        reason=reasons.note(reason),
+        previous=previous,
     )
 
 

@@ -228,7 +228,7 @@ def post_comment(
     body_html = render_comment(body)
     decision = judge_comment(session, author, body, body_html, settings)
     if decision.verdict is Verdict.REFUSE:
-        raise InvalidInput(decision.reasons[0], field="body")
+        raise InvalidInput(decision.refusal, field="body")
     status = CommentStatus.PENDING if decision.verdict is Verdict.HOLD else CommentStatus.VISIBLE
     comment = Comment(
         article_id=article.id,
@@ -242,6 +242,7 @@ def post_comment(
         status_changed_at=now,
         submission_key=digest,
     )
+    comment.status_reason = decision.held
     session.add(comment)
     session.flush()
     transitions.discussion_changed(session, article.id)
@@ -252,7 +253,7 @@ def post_comment(
         now=now,
         comment=comment,
         to_state=status.value,
-        reason="; ".join(str(reason) for reason in decision.reasons),
+        reason=decision.held,
     )
     notifications.comment_posted(session, comment, event)
     return comment
@@ -283,14 +284,13 @@ def edit_comment(
     body_html = render_comment(body)
     decision = judge_comment(session, editor, body, body_html, settings)
     if decision.verdict is Verdict.REFUSE:
-        raise InvalidInput(decision.reasons[0], field="body")
+        raise InvalidInput(decision.refusal, field="body")
     session.add(
         CommentRevision(
             comment_id=comment.id, body=comment.body, body_html=comment.body_html, created_at=now
         )
     )
     comment.body, comment.body_html, comment.edited_at = body, body_html, now
-    reasons = "; ".join(str(reason) for reason in decision.reasons)
     if decision.verdict is Verdict.HOLD and comment.status is CommentStatus.VISIBLE:
         transitions.change_status(
             session,
@@ -299,7 +299,7 @@ def edit_comment(
             action=ModerationAction.EDIT,
             actor=editor,
             now=now,
-            reason=reasons,
+            reason=decision.held,
         )
     else:
         state = comment.status.value
@@ -311,7 +311,7 @@ def edit_comment(
             comment=comment,
             from_state=state,
             to_state=state,
-            reason=reasons,
+            reason=decision.held,
         )
         transitions.discussion_changed(session, comment.article_id)
     return comment

@@ -14,10 +14,20 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from app.models import Comment, CommentStatus, Flag, FlagReason, ModerationAction, User
+from app.models import (
+    Comment,
+    CommentStatus,
+    Flag,
+    FlagReason,
+    ModerationAction,
+    ModerationEvent,
+    Reason,
+    User,
+)
 from app.permissions import can_see_comment, can_write, is_moderator
-from app.services import notifications, transitions
+from app.services import notifications, reasons, transitions
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 
 MAX_NOTE_LENGTH = 500
@@ -32,13 +42,21 @@ def has_flagged(session: Session, comment: Comment, user: User) -> bool:
 
 
 def _recount(session: Session, comment: Comment) -> int:
+    """Count the open flags into ``flag_count`` in the database, then read the result."""
     session.flush()
-    count = session.scalar(
-        select(func.count(Flag.id)).where(
-            Flag.comment_id == comment.id, Flag.dismissed_at.is_(None)
-        )
+    open_flags = (
+        select(func.count(Flag.id))
+        .where(Flag.comment_id == comment.id, Flag.dismissed_at.is_(None))
+        .scalar_subquery()
     )
-    comment.flag_count = int(count or 0)
+    count = session.scalar(
+        update(Comment)
+        .where(Comment.id == comment.id)
+        .values(flag_count=open_flags)
+        .returning(Comment.flag_count)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(comment, "flag_count", int(count or 0))
     return comment.flag_count
 
 
@@ -94,43 +112,83 @@ def flag_comment(
         raise Conflict(_l("You have flagged this comment already.")) from None
     count = _recount(session, comment)
     if comment.status is CommentStatus.VISIBLE and count >= threshold:
-        transitions.change_status(
-            session,
-            comment,
-            CommentStatus.PENDING,
-            action=ModerationAction.FLAG_THRESHOLD,
-            actor=None,
-            now=now,
-            reason=f"{count} flags (threshold {threshold})",
-        )
-    else:
-        transitions.discussion_changed(session, comment.article_id)
+        try:
+            transitions.change_status(
+                session,
+                comment,
+                CommentStatus.PENDING,
+                action=ModerationAction.FLAG_THRESHOLD,
+                actor=None,
+                now=now,
+                reason=reasons.flag_threshold(count, threshold),
+            )
+            notifications.comment_flagged(session, comment, flag)
+            return flag
+        except transitions.StaleState:
+            # Another flag sent it back at the same moment, or a moderator decided: this
+            # flag still counts, and the log keeps the one move that happened.
+            session.refresh(comment)
+    transitions.discussion_changed(session, comment.article_id)
     notifications.comment_flagged(session, comment, flag)
     return flag
 
 
-def close_open_flags(session: Session, comment: Comment, now: datetime) -> int:
-    """Settle the open flags as part of another decision (approve, unhide); no event of its own."""
-    result = session.execute(
+def close_open_flags(session: Session, comment: Comment, now: datetime) -> list[int]:
+    """Settle the open flags as part of another decision (approve, unhide); no event of its
+    own. Returns the ids of the flags it closed, so the decision can be taken back."""
+    closed = session.scalars(
         update(Flag)
         .where(Flag.comment_id == comment.id, Flag.dismissed_at.is_(None))
         .values(dismissed_at=now)
+        .returning(Flag.id)
         .execution_options(synchronize_session=False)
-    )
+    ).all()
     _recount(session, comment)
-    return result.rowcount or 0
+    return sorted(closed)
+
+
+def reopen_flags(session: Session, comment: Comment, flag_ids: Iterable[int]) -> None:
+    """Open again the flags a decision closed, when that decision is taken back."""
+    ids = list(flag_ids)
+    if ids:
+        session.execute(
+            update(Flag)
+            .where(Flag.comment_id == comment.id, Flag.id.in_(ids))
+            .values(dismissed_at=None)
+            .execution_options(synchronize_session=False)
+        )
+    _recount(session, comment)
 
 
 def dismiss_flags(
-    session: Session, comment: Comment, *, actor: User, now: datetime, reason: str | None = None
-) -> int:
-    """A moderator finds the flags unfounded: they are closed and the log says so."""
+    session: Session,
+    comment: Comment,
+    *,
+    actor: User,
+    now: datetime,
+    reason: Reason | str | None = None,
+    seen_flags: int | None = None,
+) -> ModerationEvent:
+    """A moderator finds the flags unfounded: they are closed and the log says so.
+
+    With *seen_flags* (the open flags the moderator saw) the dismissal only happens while
+    the comment still has exactly those, so it cannot cross another decision.
+    """
     if not is_moderator(actor):
         raise NotAllowed(_l("Only moderators may do this."))
     if comment.flag_count <= 0 and not _recount(session, comment):
         raise InvalidInput(_l("This comment has no open flags."))
+    # Claims the comment as a change of state would, so that of a dismissal and a decision
+    # taken at the same moment only one happens.
+    transitions.move_comment(
+        session,
+        comment,
+        comment.status,
+        {"flag_count": 0},
+        seen_flags=comment.flag_count if seen_flags is None else seen_flags,
+    )
     closed = close_open_flags(session, comment, now)
-    transitions.log_event(
+    event = transitions.log_event(
         session,
         action=ModerationAction.DISMISS_FLAGS,
         actor=actor,
@@ -139,9 +197,10 @@ def dismiss_flags(
         from_state=comment.status.value,
         to_state=comment.status.value,
         reason=reason,
+        previous={"flags": closed},
     )
     transitions.discussion_changed(session, comment.article_id)
-    return closed
+    return event
 
 
 def open_flags(session: Session, comment_ids: Iterable[int]) -> dict[int, list[Flag]]:

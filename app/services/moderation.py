@@ -13,16 +13,25 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from app.models import Article, Comment, CommentStatus, ModerationAction, User
+from app.models import (
+    Article,
+    Comment,
+    CommentStatus,
+    ModerationAction,
+    ModerationEvent,
+    Reason,
+    User,
+)
 from app.permissions import is_moderator
-from app.services import transitions
+from app.services import reasons, transitions
 from app.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.services.flags import close_open_flags, dismiss_flags
 
-MAX_REASON_LENGTH = 500
+MAX_REASON_LENGTH = reasons.MAX_NOTE_LENGTH
 
 
 def require_moderator(actor: User | None) -> None:
@@ -30,14 +39,15 @@ def require_moderator(actor: User | None) -> None:
         raise NotAllowed(_l("Only moderators may do this."))
 
 
-def clean_reason(reason: str | None) -> str | None:
-    reason = " ".join((reason or "").split())
-    if len(reason) > MAX_REASON_LENGTH:
+def clean_reason(reason: str | None) -> Reason | None:
+    """What the moderator typed, as a note; None when nothing was typed."""
+    text = " ".join((reason or "").split())
+    if len(text) > MAX_REASON_LENGTH:
         raise InvalidInput(
             _l("A reason may have at most %(num)d characters.", num=MAX_REASON_LENGTH),
             field="reason",
         )
-    return reason or None
+    return reasons.note(text)
 
 
 def load_comment(session: Session, comment_id: int) -> Comment:
@@ -50,11 +60,17 @@ def load_comment(session: Session, comment_id: int) -> Comment:
     return comment
 
 
-def _check_expected(comment: Comment, expected: CommentStatus | None) -> None:
+STALE = _l("Someone else has dealt with this comment in the meantime; nothing was changed.")
+
+
+def _check_expected(
+    comment: Comment, expected: CommentStatus | None, seen_flags: int | None = None
+) -> None:
+    """The comment still looks as the moderator saw it (state and open flags)."""
     if expected is not None and comment.status is not expected:
-        raise Conflict(
-            _l("Someone else has dealt with this comment in the meantime; nothing was changed.")
-        )
+        raise Conflict(STALE)
+    if seen_flags is not None and comment.flag_count != seen_flags:
+        raise Conflict(STALE)
 
 
 def approve(
@@ -65,26 +81,44 @@ def approve(
     now: datetime,
     reason: str | None = None,
     expected: CommentStatus | None = None,
-) -> None:
+    seen_flags: int | None = None,
+) -> ModerationEvent:
     """Make a pending comment visible, or clear the flags of a visible one (it is fine)."""
     require_moderator(actor)
-    _check_expected(comment, expected)
-    reason = clean_reason(reason)
+    _check_expected(comment, expected, seen_flags)
+    note = clean_reason(reason)
     if comment.status is CommentStatus.PENDING:
-        close_open_flags(session, comment, now)
-        transitions.change_status(
-            session,
-            comment,
-            CommentStatus.VISIBLE,
-            action=ModerationAction.APPROVE,
-            actor=actor,
-            now=now,
-            reason=reason,
+        return _decide(
+            session, comment, CommentStatus.VISIBLE, ModerationAction.APPROVE,
+            actor=actor, now=now, reason=note, seen_flags=seen_flags,
+        )  # fmt: skip
+    if comment.status is CommentStatus.VISIBLE and comment.flag_count > 0:
+        return dismiss_flags(
+            session, comment, actor=actor, now=now, reason=note, seen_flags=seen_flags
         )
-    elif comment.status is CommentStatus.VISIBLE and comment.flag_count > 0:
-        dismiss_flags(session, comment, actor=actor, now=now, reason=reason)
-    else:
-        raise InvalidInput(_l("Only a waiting or flagged comment can be approved."))
+    raise InvalidInput(_l("Only a waiting or flagged comment can be approved."))
+
+
+def _decide(
+    session: Session,
+    comment: Comment,
+    to: CommentStatus,
+    action: ModerationAction,
+    *,
+    actor: User,
+    now: datetime,
+    reason: Reason | None,
+    seen_flags: int | None,
+) -> ModerationEvent:
+    """One logged change of state; a comment made visible has its flags settled with it."""
+    event = transitions.change_status(
+        session, comment, to, action=action, actor=actor, now=now, reason=reason,
+        seen_flags=seen_flags,
+    )  # fmt: skip
+    if to is CommentStatus.VISIBLE:
+        settled = close_open_flags(session, comment, now)
+        event.previous = {**(event.previous or {}), "flags": settled}
+    return event
 
 
 def _move(
@@ -99,17 +133,16 @@ def _move(
     now: datetime,
     reason: str | None,
     expected: CommentStatus | None,
-) -> None:
+    seen_flags: int | None,
+) -> ModerationEvent:
     """The shape every single decision has: check, then one logged change of state."""
     require_moderator(actor)
-    _check_expected(comment, expected)
-    reason = clean_reason(reason)
+    _check_expected(comment, expected, seen_flags)
+    note = clean_reason(reason)
     if comment.status not in allowed_from:
         raise InvalidInput(refusal)
-    if to is CommentStatus.VISIBLE:
-        close_open_flags(session, comment, now)  # the decision settles its flags
-    transitions.change_status(
-        session, comment, to, action=action, actor=actor, now=now, reason=reason
+    return _decide(
+        session, comment, to, action, actor=actor, now=now, reason=note, seen_flags=seen_flags
     )
 
 
@@ -121,12 +154,13 @@ def hide(
     now: datetime,
     reason: str | None = None,
     expected: CommentStatus | None = None,
-) -> None:
-    _move(
+    seen_flags: int | None = None,
+) -> ModerationEvent:
+    return _move(
         session, comment, CommentStatus.HIDDEN, ModerationAction.HIDE,
         allowed_from=(CommentStatus.PENDING, CommentStatus.VISIBLE),
         refusal=_l("Only a waiting or visible comment can be hidden."),
-        actor=actor, now=now, reason=reason, expected=expected,
+        actor=actor, now=now, reason=reason, expected=expected, seen_flags=seen_flags,
     )  # fmt: skip
 
 
@@ -138,13 +172,14 @@ def unhide(
     now: datetime,
     reason: str | None = None,
     expected: CommentStatus | None = None,
-) -> None:
+    seen_flags: int | None = None,
+) -> ModerationEvent:
     """Show a hidden comment again; flags it had are settled by this decision."""
-    _move(
+    return _move(
         session, comment, CommentStatus.VISIBLE, ModerationAction.UNHIDE,
         allowed_from=(CommentStatus.HIDDEN,),
         refusal=_l("Only a hidden comment can be shown again."),
-        actor=actor, now=now, reason=reason, expected=expected,
+        actor=actor, now=now, reason=reason, expected=expected, seen_flags=seen_flags,
     )  # fmt: skip
 
 
@@ -156,13 +191,14 @@ def delete(
     now: datetime,
     reason: str | None = None,
     expected: CommentStatus | None = None,
-) -> None:
+    seen_flags: int | None = None,
+) -> ModerationEvent:
     """Soft-delete: the row stays for the log and the thread's shape."""
-    _move(
+    return _move(
         session, comment, CommentStatus.DELETED, ModerationAction.DELETE,
         allowed_from=(CommentStatus.PENDING, CommentStatus.VISIBLE, CommentStatus.HIDDEN),
         refusal=_l("This comment has been deleted already."),
-        actor=actor, now=now, reason=reason, expected=expected,
+        actor=actor, now=now, reason=reason, expected=expected, seen_flags=seen_flags,
     )  # fmt: skip
 
 
@@ -189,7 +225,7 @@ def bulk(
     require_moderator(actor)
     if decision not in BULK_DECISIONS:
         raise InvalidInput(_l("Choose approve or hide."), field="action")
-    reason = clean_reason(reason)
+    clean_reason(reason)  # refused once for all, before anything is decided
     ids = sorted({int(i) for i in comment_ids})
     if not ids:
         raise InvalidInput(_l("Select at least one comment."), field="ids")
@@ -202,8 +238,9 @@ def bulk(
         try:
             if comment is None:
                 raise NotFound(_l("This comment does not exist."))
+            # A refused or stale decision raises before it writes anything.
             DECISIONS[decision](session, comment, actor=actor, now=now, reason=reason)
-        except (InvalidInput, NotFound):
+        except (InvalidInput, NotFound, Conflict):
             result.skipped.append(comment_id)
         else:
             result.done.append(comment_id)
@@ -218,16 +255,23 @@ def set_comments_open(
     actor: User,
     now: datetime,
     reason: str | None = None,
-) -> None:
-    """Close or reopen the discussion under *article*."""
+) -> ModerationEvent:
+    """Close or reopen the discussion under *article* (only if nobody did it meanwhile)."""
     require_moderator(actor)
-    reason = clean_reason(reason)
-    if article.comments_open == is_open:
+    note = clean_reason(reason)
+    changed = session.execute(
+        update(Article)
+        .where(Article.id == article.id, Article.comments_open.is_(not is_open))
+        .values(comments_open=is_open)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        session.expire(article)
         if is_open:
             raise InvalidInput(_l("Comments on this article are open already."))
         raise InvalidInput(_l("Comments on this article are closed already."))
-    article.comments_open = is_open
-    transitions.log_event(
+    set_committed_value(article, "comments_open", is_open)
+    event = transitions.log_event(
         session,
         action=ModerationAction.REOPEN if is_open else ModerationAction.CLOSE,
         actor=actor,
@@ -235,6 +279,7 @@ def set_comments_open(
         article_id=article.id,
         from_state="closed" if is_open else "open",
         to_state="open" if is_open else "closed",
-        reason=reason,
+        reason=note,
     )
     transitions.discussion_changed(session, article.id)
+    return event

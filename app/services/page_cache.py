@@ -36,7 +36,7 @@ from flask import Flask
 from sqlalchemy import Connection, String, and_, bindparam, cast, func, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.models import Article, Comment, CommentStatus, Page, SiteSetting, User
+from app.models import Article, Comment, CommentStatus, Flag, Page, SiteSetting, User
 
 SETTING = "PAGE_CACHE_MB"
 
@@ -156,9 +156,10 @@ def _settings_signature() -> Any:
 
 
 def _own_comments(article: Any) -> Any:
-    """How many comments, not deleted, the viewer (bound as "viewer") has under the article."""
-    comments = Comment.__table__
-    return (
+    """How many comments under the article look different to the viewer (bound as "viewer")
+    than to other members: their own, not deleted, and those they flagged ("reported")."""
+    comments, flags = Comment.__table__, Flag.__table__
+    own = (
         select(func.count(comments.c.id))
         .where(
             comments.c.article_id == article.c.id,
@@ -168,6 +169,14 @@ def _own_comments(article: Any) -> Any:
         .correlate(article)
         .scalar_subquery()
     )
+    flagged = (
+        select(func.count(flags.c.id))
+        .select_from(flags.join(comments, comments.c.id == flags.c.comment_id))
+        .where(comments.c.article_id == article.c.id, flags.c.user_id == bindparam("viewer"))
+        .correlate(article)
+        .scalar_subquery()
+    )
+    return own + flagged
 
 
 def _article_statement(with_viewer: bool = False) -> Any:
@@ -232,7 +241,7 @@ class ArticleState(NamedTuple):
     next_id: int | None
     footer: str
     settings: str  # signature of the settings admins saved
-    own_comments: int  # the viewer's comments there, not deleted (0 for a reader)
+    own_comments: int  # comments there personal to the viewer: theirs, or flagged by them
 
     @property
     def shown(self) -> tuple:

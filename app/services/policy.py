@@ -6,15 +6,17 @@ import enum
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from app.models import Comment, CommentStatus, User
+from app.models import Comment, CommentStatus, Reason, User
 from app.permissions import is_moderator
+from app.services import reasons
+from app.services.reasons import HoldRule
 from app.text import count_links
 
 
@@ -27,8 +29,9 @@ class Verdict(enum.StrEnum):
 @dataclass(frozen=True)
 class Decision:
     verdict: Verdict
-    # Why held (for the log) or refused (for the author, translated when shown).
-    reasons: list[Any] = field(default_factory=list)
+    held: Reason | None = None  # why held: a code with parameters, worded per reader
+    refusal: Any = None  # why refused, for the writer (a lazy translated message)
+    blocked: str | None = None  # the entry of the block list that refused it
 
 
 # Characters that render as nothing; dropped so "sp\u00adam" cannot slip past "spam".
@@ -73,24 +76,46 @@ def judge_comment(
     settings: Mapping[str, Any],
 ) -> Decision:
     """Apply the policy of DESIGN.md with *settings* (see :mod:`app.services.site_settings`)."""
+    moderator = is_moderator(author)
+    if moderator or settings["COMMENT_MODERATION"] != "first":
+        first = False  # not asked: spares the query
+    else:
+        first = not has_approved_comment(session, author)
+    return judge(body, body_html, settings, by_moderator=moderator, first_comment=first)
+
+
+def judge(
+    body: str,
+    body_html: str,
+    settings: Mapping[str, Any],
+    *,
+    by_moderator: bool,
+    first_comment: bool,
+) -> Decision:
+    """The policy on one text, given what it needs to know of its author; no database."""
     blocked = _words_found(body, settings["COMMENT_BLOCK_WORDS"])
     if blocked:
         return Decision(
             Verdict.REFUSE,
-            [_l("Your comment contains a word that is not allowed here: %(w)s", w=blocked[0])],
+            refusal=_l(
+                "Your comment contains a word that is not allowed here: %(w)s", w=blocked[0]
+            ),
+            blocked=blocked[0],
         )
-    if is_moderator(author):
+    if by_moderator:
         return Decision(Verdict.PUBLISH)
-    reasons: list[str] = []
+    hold: dict[str, Any] = {}
     links = count_links(body, body_html)
     if links > settings["COMMENT_MAX_LINKS"]:
-        reasons.append(f"links: {links} > {settings['COMMENT_MAX_LINKS']}")
+        hold.update(links=links, link_limit=settings["COMMENT_MAX_LINKS"])
     held_words = _words_found(body, settings["COMMENT_HOLD_WORDS"])
     if held_words:
-        reasons.append("hold list: " + ", ".join(held_words))
+        hold["words"] = held_words
     mode = settings["COMMENT_MODERATION"]
     if mode == "all":
-        reasons.append("policy: all comments are reviewed")
-    elif mode == "first" and not has_approved_comment(session, author):
-        reasons.append("policy: first comment of this member")
-    return Decision(Verdict.HOLD, reasons) if reasons else Decision(Verdict.PUBLISH)
+        hold["rule"] = HoldRule.ALL
+    elif mode == "first" and first_comment:
+        hold["rule"] = HoldRule.FIRST
+    if not hold:
+        return Decision(Verdict.PUBLISH)
+    return Decision(Verdict.HOLD, held=reasons.held(**hold))

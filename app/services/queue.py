@@ -33,14 +33,23 @@ class QueueKind(enum.StrEnum):
     FLAGGED = "flagged"
 
 
+class QueueOrder(enum.StrEnum):
+    OLDEST = "oldest"  # the default: whoever waited longest comes first
+    NEWEST = "newest"
+
+
 def waiting_condition(kind: QueueKind = QueueKind.ALL) -> ColumnElement[bool]:
-    """Comments that wait for a moderator: held ones, and visible ones with open flags."""
+    """Comments that wait for a moderator: held ones, and visible ones with open flags.
+
+    "Flagged" means open flags, whether the comment is still visible or went back to review
+    because of them; both are within the condition of the index ``ix_comments_waiting``.
+    """
     pending = Comment.status == CommentStatus.PENDING
     flagged = and_(Comment.status == CommentStatus.VISIBLE, Comment.flag_count > 0)
     if kind is QueueKind.PENDING:
         return pending
     if kind is QueueKind.FLAGGED:
-        return flagged
+        return and_(or_(pending, flagged), Comment.flag_count > 0)
     return or_(pending, flagged)
 
 
@@ -102,12 +111,13 @@ class QueueEntry:
 
 @dataclass
 class Listing:
-    """One page of a listing, newest first."""
+    """One page of a listing."""
 
     items: list
     page: int
     per_page: int
     total: int
+    following: int | None = None  # the id of the first item after this page, if any
 
     @property
     def has_previous(self) -> bool:
@@ -135,10 +145,13 @@ def queue_page(
     page: int = 1,
     per_page: int = 25,
     kind: QueueKind = QueueKind.ALL,
+    order: QueueOrder = QueueOrder.OLDEST,
     article_id: int | None = None,
     author_id: int | None = None,
 ) -> Listing:
-    """Waiting comments of all articles, newest first; the same six queries for any page."""
+    """Waiting comments of all articles, oldest first unless *order* says otherwise; the
+    same six queries for any page. The listing also knows the first comment after the
+    page, where a decision on the page's last comment goes on."""
     page = max(page, 1)
     conditions = [waiting_condition(kind)]
     if article_id is not None:
@@ -146,15 +159,21 @@ def queue_page(
     if author_id is not None:
         conditions.append(Comment.author_id == author_id)
     total = int(session.scalar(select(func.count(Comment.id)).where(*conditions)) or 0)
+    if order is QueueOrder.NEWEST:
+        ordering = (Comment.created_at.desc(), Comment.id.desc())
+    else:
+        ordering = (Comment.created_at.asc(), Comment.id.asc())
     rows = session.execute(
         select(Comment, Article)
         .join(Article, Article.id == Comment.article_id)
         .where(*conditions)
         .options(noload(Article.topics))  # the queue names articles, never their topics
-        .order_by(Comment.created_at.desc(), Comment.id.desc())
-        .limit(per_page)
+        .order_by(*ordering)
+        .limit(per_page + 1)
         .offset((page - 1) * per_page)
     ).all()
+    following = rows[per_page][0].id if len(rows) > per_page else None
+    rows = rows[:per_page]
     comments = [row[0] for row in rows]
     parent_ids = {c.parent_id for c in comments if c.parent_id is not None}
     parents = (
@@ -174,7 +193,7 @@ def queue_page(
         )
         for comment, article in rows
     ]
-    return Listing(entries, page, per_page, total)
+    return Listing(entries, page, per_page, total, following)
 
 
 def queued_articles(session: Session) -> list[tuple[int, str]]:

@@ -1,20 +1,33 @@
 """The comment lifecycle: every change of a comment's state goes through here.
 
 Each change writes one row to the moderation log, keeps the article's count of visible
-comments right, and marks the article's discussion as changed (for caches).
+comments right, and marks the article's discussion as changed (for caches). A change only
+happens if the comment is still in the state it was read in, so two people deciding at once
+cannot both win.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from app.models import Article, Comment, CommentStatus, ModerationAction, ModerationEvent, User
-from app.services import notifications
-from app.services.errors import InvalidInput
+from app.models import (
+    Article,
+    Comment,
+    CommentStatus,
+    ModerationAction,
+    ModerationEvent,
+    Reason,
+    ReasonCode,
+    User,
+)
+from app.services import notifications, reasons
+from app.services.errors import Conflict, InvalidInput
 
 P, V, H, D = (
     CommentStatus.PENDING,
@@ -25,6 +38,10 @@ P, V, H, D = (
 ALLOWED_TRANSITIONS: frozenset[tuple[CommentStatus, CommentStatus]] = frozenset(
     {(P, V), (P, H), (V, H), (H, V), (V, P), (P, D), (V, D), (H, D)}
 )
+
+
+class StaleState(Conflict):
+    """The comment left the state a change started from: someone else was quicker."""
 
 
 def log_event(
@@ -38,8 +55,11 @@ def log_event(
     target_user_id: int | None = None,
     from_state: str | None = None,
     to_state: str | None = None,
-    reason: str | None = None,
+    reason: Reason | str | None = None,
+    previous: dict[str, Any] | None = None,
 ) -> ModerationEvent:
+    """One row of the log. *reason* is a code with parameters (see app.services.reasons);
+    text is taken as what a person typed. *previous* keeps what undoing needs."""
     event = ModerationEvent(
         action=action,
         actor_id=actor.id if actor is not None else None,
@@ -50,9 +70,10 @@ def log_event(
         else (comment.author_id if comment is not None else None),
         from_state=from_state,
         to_state=to_state,
-        reason=(reason or "").strip() or None,
         created_at=now,
+        previous=previous,
     )
+    event.reason = reasons.coerce(reason)
     session.add(event)
     return event
 
@@ -65,15 +86,33 @@ def change_status(
     action: ModerationAction,
     actor: User | None,
     now: datetime,
-    reason: str | None = None,
+    reason: Reason | str | None = None,
+    seen_flags: int | None = None,
 ) -> ModerationEvent:
-    """Move *comment* to *to*; raises InvalidInput for a change the lifecycle does not allow."""
+    """Move *comment* from the state it was read in to *to*, and log it.
+
+    The move is one conditional UPDATE (``WHERE status = <the state read>``, and the number
+    of open flags when *seen_flags* is given), so of two decisions taken at the same moment
+    exactly one moves the comment, on every database; the other raises StaleState and
+    changes nothing. InvalidInput for a change the lifecycle does not allow.
+    """
     before = comment.status
     if (before, to) not in ALLOWED_TRANSITIONS:
         raise InvalidInput(_l("This comment cannot change from that state to this one."))
-    comment.status = to
-    comment.status_changed_at = now
-    comment.status_reason = (reason or "").strip()[:500] or None
+    reason = reasons.coerce(reason)
+    previous = {
+        "status": before.value,
+        "reason_code": comment.status_reason_code,
+        "reason_params": comment.status_reason_params,
+        "changed_at": comment.status_changed_at.isoformat() if comment.status_changed_at else None,
+    }
+    new_values = {
+        "status": to,
+        "status_changed_at": now,
+        "status_reason_code": reason.code if reason else None,
+        "status_reason_params": dict(reason.params) if reason else None,
+    }
+    move_comment(session, comment, before, new_values, seen_flags=seen_flags)
     event = log_event(
         session,
         action=action,
@@ -83,10 +122,73 @@ def change_status(
         from_state=before.value,
         to_state=to.value,
         reason=reason,
+        previous=previous,
     )
     discussion_changed(session, comment.article_id)
     notifications.comment_status_changed(session, comment, before, event)
     return event
+
+
+def move_comment(
+    session: Session,
+    comment: Comment,
+    expected: CommentStatus,
+    values: dict[str, Any],
+    *,
+    seen_flags: int | None = None,
+) -> None:
+    """Write *values* to the comment if it is still *expected*; StaleState if it is not.
+
+    Only this module and the undoing of decisions (app.services.undo) call it.
+    """
+    conditions = [Comment.id == comment.id, Comment.status == expected]
+    if seen_flags is not None:
+        conditions.append(Comment.flag_count == seen_flags)
+    result = session.execute(
+        update(Comment)
+        .where(*conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.expire(comment)
+        raise StaleState(
+            _l("Someone else has dealt with this comment in the meantime; nothing was changed.")
+        )
+    for name, value in values.items():  # what the row now holds, without reading it again
+        set_committed_value(comment, name, value)
+
+
+def restore_status(
+    session: Session, comment: Comment, event: ModerationEvent, *, actor: User, now: datetime
+) -> ModerationEvent:
+    """Put *comment* back as it was before *event* (its state, reason and time of change),
+    if it is still as *event* left it; logged as an UNDO of that event. The lifecycle's
+    allowed moves do not apply: this returns to a state the comment was in a moment ago.
+    """
+    previous = event.previous or {}
+    current, before = CommentStatus(event.to_state), CommentStatus(previous["status"])
+    changed_at, code = previous.get("changed_at"), previous.get("reason_code")
+    values = {
+        "status": before,
+        "status_changed_at": datetime.fromisoformat(changed_at) if changed_at else None,
+        "status_reason_code": ReasonCode(code) if code else None,
+        "status_reason_params": previous.get("reason_params"),
+    }
+    move_comment(session, comment, current, values)
+    undone = log_event(
+        session,
+        action=ModerationAction.UNDO,
+        actor=actor,
+        now=now,
+        comment=comment,
+        from_state=current.value,
+        to_state=before.value,
+        reason=reasons.undo(event),
+    )
+    discussion_changed(session, comment.article_id)
+    notifications.comment_status_changed(session, comment, current, undone)
+    return undone
 
 
 def discussion_changed(session: Session, article_id: int) -> None:

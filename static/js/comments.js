@@ -4,12 +4,24 @@
 (function () {
   "use strict";
 
+  // Asked here, the server need not ask again on a page of its own (as it does without
+  // JavaScript): the form then says it was confirmed.
   function confirmDeletes() {
     document.addEventListener("submit", function (event) {
       var target = event.target;
-      if (target.matches && target.matches("form[data-confirm]") && !window.confirm(target.getAttribute("data-confirm"))) {
+      if (!target.matches || !target.matches("form[data-confirm]")) return;
+      if (!window.confirm(target.getAttribute("data-confirm"))) {
         event.preventDefault();
+        return;
       }
+      var confirmed = target.querySelector("input[name=confirmed]");
+      if (!confirmed) {
+        confirmed = document.createElement("input");
+        confirmed.type = "hidden";
+        confirmed.name = "confirmed";
+        target.appendChild(confirmed);
+      }
+      confirmed.value = "1";
     });
   }
 

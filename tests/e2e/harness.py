@@ -121,17 +121,26 @@ def open_page_type(tab: Any, base_url: str, page_type: PageType, scene: Scene) -
     if page_type.form is None:
         assert response is not None
         return response.status
-    submitter, first_field, hidden = None, None, {}
+    submitter, first_field, scope, hidden = None, None, tab, {}
+    if page_type.submit:  # the fields are those of the form this button sends
+        tab.evaluate(
+            "() => document.querySelectorAll('details').forEach((d) => { d.open = true; })"
+        )
+        submitter = tab.locator(page_type.submit).first
+        scope = submitter.locator("xpath=ancestor::form[1]")
     for name, value in page_type.form.items():
-        button = tab.locator(f"button[name='{name}'][value='{value}']")
+        button = scope.locator(f"button[name='{name}'][value='{value}']")
         if button.count():
             submitter = button.first
             continue
-        field = tab.locator(f"[name='{name}']").first
+        field = scope.locator(f"[name='{name}']").first
         if field.get_attribute("type") == "hidden":  # set below, in the form being sent
             hidden[name] = value
             continue
-        field.fill(value)
+        if field.evaluate("(element) => element.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
         first_field = first_field or field
     form = (submitter or first_field).locator("xpath=ancestor::form[1]")
     for name, value in hidden.items():  # as a page kept open too long would still send it

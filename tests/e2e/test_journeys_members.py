@@ -148,10 +148,15 @@ def test_a_member_edits_then_deletes_a_comment_and_the_reply_keeps_its_place(
     assert "Sparen lohnt sich nur mit Zinsen." in edited.inner_text()
     assert edited.locator(".comment__edited").is_visible()
 
-    if javascript:  # asked to confirm first
+    if javascript:  # asked to confirm first, in place
         tab.once("dialog", lambda dialog: dialog.accept())
     edited.get_by_role("button", name="Löschen").click()
     tab.wait_for_load_state()
+    if not javascript:  # asked on a page of its own
+        assert tab.get_by_role("heading", level=1).inner_text() == "Ihren Kommentar löschen?"
+        assert "Sparen lohnt sich nur mit Zinsen." in tab.locator("main").inner_text()
+        tab.get_by_role("button", name="Löschen").click()
+        tab.wait_for_load_state()
     assert "gelöscht" in tab.locator(".flashes").inner_text()
     removed = tab.locator(f"#comment-{mine.id}")
     assert removed.inner_text().strip() == "Kommentar entfernt"

@@ -46,11 +46,15 @@ class FileResult:
     message: str = ""
     slug: str | None = None
     published_at: datetime | None = None
+    warning: str | None = None  # what the importer had to guess, and how to say it instead
 
     def line(self) -> str:
         if self.action == "failed":
             return f"failed: {self.path}: {self.message}"
         return f"{self.action}: {self.path} -> /articles/{self.slug} ({self.message})"
+
+
+ACTIONS = ("created", "updated", "failed")
 
 
 @dataclass
@@ -65,13 +69,26 @@ class ImportReport:
     def imported(self) -> list[FileResult]:
         return [result for result in self.results if result.action != "failed"]
 
+    @property
+    def warnings(self) -> list[str]:
+        return [f"warning: {r.path}: {r.warning}" for r in self.results if r.warning]
+
     def lines(self) -> list[str]:
+        """A line per file, then the summary."""
+        return [result.line() for result in self.results] + self.summary()
+
+    def summary(self) -> list[str]:
+        """How many files had each outcome, and which."""
         created = sum(result.action == "created" for result in self.results)
-        summary = (
+        lines = [
             f"{len(self.imported)} imported ({created} created, "
             f"{len(self.imported) - created} updated), {len(self.failures)} failed."
-        )
-        return [result.line() for result in self.results] + [summary]
+        ]
+        for action in ACTIONS:
+            paths = [result.path for result in self.results if result.action == action]
+            if paths:
+                lines.append(f"  {action} ({len(paths)}): " + ", ".join(paths))
+        return lines
 
 
 def decode(raw: bytes) -> str:
@@ -197,7 +214,8 @@ def import_files(
             reason = str(getattr(error, "orig", None) or error).splitlines()[0]
             report.results.append(FileResult(str(path), "failed", f"database refused: {reason}"))
             continue
-        note = f"“{article.title}”, {local_day(article.published_at, zone).isoformat()}"
+        day = local_day(article.published_at, zone).isoformat()
+        note = f"“{article.title}”, {day}"
         if article.deleted_at is not None:
             note += ", deleted: stays deleted"
         report.results.append(
@@ -207,6 +225,21 @@ def import_files(
                 note,
                 slug=article.slug,
                 published_at=article.published_at,
+                warning=_date_warning(source, default_date, created, day),
             )
         )
     return report
+
+
+def _date_warning(
+    source: ArticleSource, default_date: date | None, created: bool, day: str
+) -> str | None:
+    """Say so when the file named no date and nothing on the command line gave one."""
+    if source.day is not None or default_date is not None:
+        return None
+    if created:
+        return f"no date found in the file; dated {day} (today). Give --date YYYY-MM-DD to set it."
+    return (
+        f"no date found in the file; kept {day} from the earlier import. "
+        "Give --date YYYY-MM-DD to set it."
+    )

@@ -24,6 +24,7 @@ from app.mail import mail_domain
 from app.models import Article, Comment, ModerationEvent, Notice, NoticeKind, User
 from app.services.notifications import unsubscribe
 from app.services.notifications.rules import TOPIC_OF, Topic
+from app.services.reasons import Audience, reason_text
 from app.text import excerpt
 
 TEMPLATE = "notifications/mail/{name}.{format}"
@@ -53,14 +54,11 @@ class Mail:
 
 
 def reason_for_mail(event: ModerationEvent | None) -> str | None:
-    """The reason of a moderator's decision as its reader should read it.
-
-    For now the text the moderator typed; when reasons become codes with parameters this
-    is the one place that renders them (in the language forced around the call).
-    """
-    if event is None:
+    """The reason of a moderator's decision as the comment's author should read it, in the
+    language forced around the call (a moderator's own words stay as they were typed)."""
+    if event is None or event.reason is None:
         return None
-    return event.reason
+    return reason_text(event.reason, Audience.AUTHOR) or None
 
 
 def language_of(user: User) -> str:

@@ -1,0 +1,45 @@
+"""Taking a decision back: ``POST /moderation/undo/<event id>``, offered for a few minutes."""
+
+from __future__ import annotations
+
+from flask import abort, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.next_url import safe_next
+from app.extensions import db
+from app.models import utcnow
+from app.moderation import bp
+from app.moderation.answers import decided, refused, undo_window
+from app.moderation.forms import UndoForm
+from app.permissions import moderator_required
+from app.services import undo as undo_service
+from app.services.errors import DomainError, NotAllowed, NotFound
+
+
+@bp.post("/undo/<int:event_id>")
+@moderator_required
+def undo(event_id: int):  # noqa: ANN201
+    form = UndoForm()
+    back = safe_next(form.next.data) or url_for("moderation.queue")
+    if not form.validate():
+        return refused(_("The form could not be read. Please try again."), back, 400)
+    try:
+        undo_service.undo(
+            db.session,
+            event_id,
+            actor=current_user._get_current_object(),
+            now=utcnow(),
+            window=undo_window(),
+        )
+        db.session.commit()
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except NotAllowed as error:
+        db.session.rollback()
+        return refused(str(error), back, 403)
+    except DomainError as error:
+        db.session.rollback()
+        return refused(str(error), back, 409)
+    return decided(_("The decision has been undone."), None, back)
