@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 NPM_TOOLS := vnu-jar@26.9.27 axe-core@4.14.1
 
-.PHONY: run test install install-dev translations extract-messages lint format migration bench clean
+.PHONY: run test install install-dev translations extract-messages lint format migration bench bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ extract-messages: $(VENV)/.installed
 SIZE ?= small
 bench: install-dev
 	$(BIN)/python bench/run.py --size $(SIZE) $(BENCH_ARGS)
+
+# Search latency on the benchmark site, in-process (bench/search.py); SEARCH_ARGS=--reuse
+# searches the site the last run built instead of building it again.
+bench-search: install-dev
+	$(BIN)/python bench/search.py --size $(SIZE) $(SEARCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules instance/diskurs.sqlite3 .pytest_cache

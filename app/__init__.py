@@ -84,3 +84,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.moderation.flags import flags_bp
 
     app.register_blueprint(flags_bp)
+    from app.discovery import bp as discovery_bp
+    from app.search.routes import bp as search_bp
+
+    app.register_blueprint(search_bp)
+    app.register_blueprint(discovery_bp)

@@ -91,6 +91,9 @@ def demo_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from app.search.commands import search_cli
+
+    app.cli.add_command(search_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(articles_cli)
     app.cli.add_command(demo_command)

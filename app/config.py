@@ -50,6 +50,10 @@ DEFAULTS: dict[str, Any] = {
     # Per worker process: rendered pages and threads every reader sees alike (0: no cache).
     "PAGE_CACHE_MB": 32,
     "FEED_SIZE": 20,
+    "SEARCH_RESULTS_PER_PAGE": 10,
+    "SEARCH_RATE_LIMIT": "60 per minute",  # per address
+    # Shown under the site's name in the header; empty: a sentence about what the site is.
+    "SITE_TAGLINE": "",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
     "TRUSTED_PROXIES": 0,

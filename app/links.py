@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 
 def base_url(app: Flask | None = None) -> str:
@@ -31,5 +31,17 @@ def absolute_url(endpoint: str, *, app: Flask | None = None, **values: Any) -> s
     return f"{url}#{anchor}" if anchor else url
 
 
+def canonical_url(**query: Any) -> str | None:
+    """The one address of this page for search engines: the route without its query
+    (``?page=``, ``?reply_to=`` and the like are the same page), plus *query* when the
+    page is defined by it (a search). None when the request matched no route."""
+    if request.url_rule is None or request.endpoint is None:
+        return None
+    values = dict(request.view_args or {})
+    values.update({key: value for key, value in query.items() if value})
+    return absolute_url(request.endpoint, **values)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["absolute_url"] = absolute_url
+    app.jinja_env.globals["canonical_url"] = canonical_url

@@ -128,7 +128,8 @@ class Structure(HTMLParser):
 
 def check_structure(html: str | bytes) -> Structure:
     """Parse *html*; fail on mismatched tags, duplicate ids, blocks in paragraphs, labels
-    pointing nowhere, and any script that is not one of the site's own files."""
+    pointing nowhere, and any script that is not one of the site's own files (or a JSON-LD
+    data block)."""
     if isinstance(html, bytes):
         html = html.decode()
     parser = Structure()
@@ -138,7 +139,13 @@ def check_structure(html: str | bytes) -> Structure:
     if parser.stack:
         problems.append(f"unclosed: {parser.stack}")
     for tag, attrs, _ in parser.elements:
-        if tag == "script" and not (attrs.get("src") or "").startswith("/static/js/"):
+        # A data block (structured data for search engines) is never run.
+        data_block = attrs == {"type": "application/ld+json"}
+        if (
+            tag == "script"
+            and not data_block
+            and not (attrs.get("src") or "").startswith("/static/js/")
+        ):
             problems.append(f"foreign script {attrs}")
         if tag == "label" and attrs.get("for") and attrs["for"] not in parser.ids:
             problems.append(f"label for missing id {attrs['for']!r}")

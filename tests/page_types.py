@@ -168,6 +168,36 @@ PAGE_TYPES: list[PageType] = [
         submit="form.comment__delete button",
     ),
     PageType("flag-removed-comment", "/comments/{removed}/flag", role="member", status=404),
+    PageType("topics", "/topics"),
+    PageType("search", "/search?q=Banken"),
+    PageType("search-comments", "/search?q=Aufsicht&kind=comments", role="member"),
+    PageType("search-empty", "/search"),
+    PageType("search-nothing-found", "/search?q=Quantenbuchhaltung"),
+    PageType("search-common-words", "/search?q=und+die+der"),
+]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What the site serves besides pages: feeds, the sitemap, robots.txt, icons."""
+
+    name: str
+    path: str  # with {placeholders} from Scene.paths
+    mimetype: str
+
+    def url(self, scene: Scene) -> str:
+        return self.path.format_map(scene.paths)
+
+
+RESOURCES: list[Resource] = [
+    Resource("feed", "/feed.atom", "application/atom+xml"),
+    Resource("comments-feed", "/comments.atom", "application/atom+xml"),
+    Resource("topic-feed", "/topics/{topic}/feed.atom", "application/atom+xml"),
+    Resource("article-comments-feed", "/articles/{article}/comments.atom", "application/atom+xml"),
+    Resource("sitemap", "/sitemap.xml", "application/xml"),
+    Resource("robots", "/robots.txt", "text/plain"),
+    Resource("favicon", "/favicon.ico", "image/vnd.microsoft.icon"),
+    Resource("manifest", "/site.webmanifest", "application/manifest+json"),
 ]
 
 

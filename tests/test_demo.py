@@ -48,15 +48,15 @@ def loaded(app):
 
 def test_the_demo_fills_an_empty_database(app, loaded):
     assert (
-        "Demo content loaded: 12 articles in 4 topics, 3 pages, 6 comments (1 pending)." in loaded
+        "Demo content loaded: 12 articles in 4 topics, 3 pages, 7 comments (1 pending)." in loaded
     )
     assert counts(app) == {
         "Article": 12,
         "Topic": 4,
         "Page": 3,
         "User": 4,
-        "Comment": 6,
-        "ModerationEvent": 8,  # six posts, two approvals of members' first comments
+        "Comment": 7,
+        "ModerationEvent": 9,  # seven posts, two approvals of members' first comments
     }
 
 
@@ -121,7 +121,8 @@ def test_comments_visible_threaded_and_one_pending(app, client, loaded):
         welcome = db.session.scalars(
             select(Article).where(Article.slug == "willkommen-bei-diskurs")
         ).one()
-        assert welcome.visible_comment_count == 3
+        assert welcome.visible_comment_count == 4
+        assert welcome.author_id is not None  # the editors' articles are the admin's
         approvals = db.session.scalar(
             select(func.count(ModerationEvent.id)).where(
                 ModerationEvent.action == ModerationAction.APPROVE
@@ -129,16 +130,17 @@ def test_comments_visible_threaded_and_one_pending(app, client, loaded):
         )
     statuses = [comment.status for comment in comments]
     assert statuses.count(CommentStatus.PENDING) == 1
-    assert statuses.count(CommentStatus.VISIBLE) == 5
+    assert statuses.count(CommentStatus.VISIBLE) == 6
     assert approvals == 2
     replies = [comment for comment in comments if comment.parent_id is not None]
-    assert [reply.depth for reply in replies] == [2, 3]
+    assert [reply.depth for reply in replies] == [2, 3, 2]
     assert all(reply.status is CommentStatus.VISIBLE for reply in replies)
     assert all(c.created_at < utcnow() for c in comments)
 
     page = client.get("/articles/willkommen-bei-diskurs").text
     assert "Schön, dass es hier weitergeht!" in page
     assert "Noch drei Quellen" not in page  # pending: readers do not see it
+    assert page.count("comment__badge--author") == 1  # the editors answer as the author
 
 
 def test_fixed_pages_are_placeholders_linked_from_the_footer(app, client, loaded):

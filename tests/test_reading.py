@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
@@ -87,8 +88,12 @@ def test_article_shows_body_topics_and_neighbours_in_publication_order(client, m
     assert '<a href="http://example.org/quelle" rel="noopener">' in html
     assert "<script>x()" not in html and "&lt;script&gt;x()" in html
     assert '<a href="/topics/nachrichten">Nachrichten</a>' in html
-    assert html.count(f'href="/articles/{first.slug}">« Erster</a>') == 2
-    assert html.count(f'href="/articles/{last.slug}">Letzter »</a>') == 2
+    # One previous/next navigation after the article, each link named by the other's title.
+    assert html.count('class="neighbours"') == 1
+    previous = re.search(r'<a class="neighbours__prev" rel="prev" href="([^"]+)">(.*?)</a>', html)
+    following = re.search(r'<a class="neighbours__next" rel="next" href="([^"]+)">(.*?)</a>', html)
+    assert previous.group(1) == f"/articles/{first.slug}" and "Erster" in previous.group(2)
+    assert following.group(1) == f"/articles/{last.slug}" and "Letzter" in following.group(2)
     assert "Kommentare" in html
     assert "Sie müssen eingeloggt sein, um einen Kommentar zu schreiben." in html
     assert "/login?next=" in html
@@ -122,7 +127,7 @@ def test_neighbours_skip_drafts_scheduled_and_deleted_articles(client, make):
     make.article("Geplant", published_at=utcnow() + timedelta(days=2))
     second = make.article("Zwei", published_at=days_ago(3))
     html = client.get(f"/articles/{first.slug}").text
-    assert f'href="/articles/{second.slug}">Zwei »</a>' in html
+    assert f'rel="next" href="/articles/{second.slug}"><span class="neighbours__label">' in html
     assert "neighbours__next" not in client.get(f"/articles/{second.slug}").text
 
 

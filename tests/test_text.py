@@ -113,3 +113,18 @@ def test_naughty_strings_leave_only_allowed_elements_and_attributes(shared_dir):
 @given(st.text())
 def test_any_input_renders_to_tags_from_the_allow_list(source):
     assert_only_allowed(text.render_comment(source))
+
+
+def test_the_text_of_rendered_html_is_its_plain_text():
+    from app.text import plain_text, render_article, render_comment, text_of_rendered
+
+    sources = [
+        "**Fett** und *kursiv* mit `<code>` & [Link](https://example.org?a=1&b=2)",
+        "# Titel\n\nAbsatz eins.\n\nAbsatz zwei\n\n- Liste\n- mehr\n\n"
+        "> Zitat &amp; <script>x()</script>",
+        "<b>roh</b> &lt;b&gt; 'Anführung' \"doppelt\"",
+        "**Bank**en im Wort, Zeile\nund Zeile\n\n| a | b |\n| --- | --- |\n| 1 | 2 |",
+    ]
+    for source in sources:
+        for rendered in (render_comment(source), render_article(source)):
+            assert text_of_rendered(rendered) == plain_text(rendered)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select, text
 
 from app.articles import bp, member_page
+from app.atom import atom_response
 from app.comments.discussion import discussion_context
 from app.extensions import db, limiter
 from app.models import Article, Page, utcnow
@@ -78,10 +79,7 @@ def page(slug: str):  # noqa: ANN201
 @bp.get("/feed.atom")
 def feed():  # noqa: ANN201
     entries = article_service.latest(db.session, utcnow(), current_app.config["FEED_SIZE"])
-    body = render_template("feeds/articles.xml", entries=entries)
-    response = make_response(body)
-    response.mimetype = "application/atom+xml"
-    return response
+    return atom_response("feeds/articles.xml", entries=entries, topic=None)
 
 
 @bp.get("/healthz")

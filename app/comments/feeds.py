@@ -1,14 +1,34 @@
-"""The Atom feed of an article's visible comments."""
+"""Atom feeds of visible comments: under one article, and the site's newest."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, redirect, render_template, url_for
+from datetime import datetime
+
+from flask import abort, current_app, redirect, url_for
 from sqlalchemy import select
 
+from app.atom import atom_response
 from app.comments import bp
 from app.extensions import db
-from app.models import Comment, CommentStatus, utcnow
+from app.models import Article, Comment, CommentStatus, utcnow
 from app.services import articles as article_service
+
+
+def _comments_feed(entries: list, article: Article | None, now: datetime):  # noqa: ANN202
+    """The feed of *entries* (comment, article) rows; updated when the latest one changed."""
+    moments = [comment.edited_at or comment.created_at for comment, _ in entries]
+    updated = max(moments, default=article.updated_at if article is not None else now)
+    return atom_response("feeds/comments.xml", article=article, entries=entries, updated=updated)
+
+
+def _newest_visible(limit: int):  # noqa: ANN202
+    return (
+        select(Comment, Article)
+        .join(Article, Article.id == Comment.article_id)
+        .where(Comment.status == CommentStatus.VISIBLE)
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(limit)
+    )
 
 
 @bp.get("/articles/<slug>/comments.atom")
@@ -20,15 +40,13 @@ def feed(slug: str):  # noqa: ANN201
         abort(410 if article is not None and article.deleted_at is not None else 404)
     if lookup.redirect_to:
         return redirect(url_for("comments.feed", slug=lookup.redirect_to), 301)
-    entries = list(
-        db.session.scalars(
-            select(Comment)
-            .where(Comment.article_id == article.id, Comment.status == CommentStatus.VISIBLE)
-            .order_by(Comment.created_at.desc(), Comment.id.desc())
-            .limit(current_app.config["FEED_SIZE"])
-        )
-    )
-    body = render_template("feeds/comments.xml", article=article, entries=entries)
-    response = make_response(body)
-    response.mimetype = "application/atom+xml"
-    return response
+    query = _newest_visible(current_app.config["FEED_SIZE"]).where(Comment.article_id == article.id)
+    return _comments_feed(db.session.execute(query).all(), article, now)
+
+
+@bp.get("/comments.atom")
+def site_feed():  # noqa: ANN201
+    """The newest visible comments under all public articles."""
+    now = utcnow()
+    query = _newest_visible(current_app.config["FEED_SIZE"]).where(article_service.is_public(now))
+    return _comments_feed(db.session.execute(query).all(), None, now)

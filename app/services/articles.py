@@ -5,19 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, select, tuple_
 from sqlalchemy.orm import Session, lazyload, load_only
 
 from app.models import Article, ArticleSlug, Topic
 
 
-def public_articles(now: datetime) -> Select[tuple[Article]]:
-    """Articles a reader may see at *now*: published, not scheduled later, not deleted."""
-    return select(Article).where(
+def is_public(now: datetime) -> ColumnElement[bool]:
+    """The condition on Article for what a reader may see at *now*."""
+    return and_(
         Article.deleted_at.is_(None),
         Article.published_at.is_not(None),
         Article.published_at <= now,
     )
+
+
+def public_articles(now: datetime) -> Select[tuple[Article]]:
+    """Articles a reader may see at *now*: published, not scheduled later, not deleted."""
+    return select(Article).where(is_public(now))
 
 
 def newest_first(query: Select[tuple[Article]]) -> Select[tuple[Article]]:

@@ -41,6 +41,8 @@ ACCOUNTS: tuple[tuple[str, UserRole], ...] = (
     ("Mia", UserRole.MEMBER),
     ("Jonas", UserRole.MEMBER),
 )
+# Articles by this author name are the admin account's: its comments there show as the author's.
+EDITORIAL = ("Redaktion Diskurs", "admin")
 PAGE_KEYS = ("title", "slug", "footer_position")
 COMMENT_KEYS = ("article", "author", "reply_to", "status", "hours_after")
 
@@ -238,6 +240,9 @@ def load_demo(
     oldest = min(article.published_at for article in articles)
     accounts = _create_accounts(session, since=oldest - timedelta(days=7))
     users = {account.user.username: account.user for account in accounts}
+    for article in articles:
+        if article.author_name == EDITORIAL[0]:
+            article.author_id = users[EDITORIAL[1]].id
     pages = _create_pages(session, directory / "pages", now)
     comments = _create_comments(session, directory / "comments", articles, users, now)
     topics = {topic.name for article in articles for topic in article.topics}

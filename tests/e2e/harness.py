@@ -19,6 +19,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 SERIOUS = ("serious", "critical")
 WIDTHS = {"narrow": 375, "wide": 1280}
+SCHEMES = ("light", "dark")  # prefers-color-scheme: the site follows the system's choice
 SCREENSHOTS = ARTIFACTS / "screenshots"
 
 _RUN_AXE = """async (tags) => {
@@ -47,6 +48,7 @@ def browser_tab(
     javascript: bool = True,
     site_scripts: bool = True,
     locale: str = "de-DE",
+    color_scheme: str = "light",
 ) -> Iterator[Any]:
     """A page in a fresh context, logged in as the scene's user with *role* (None: a reader).
 
@@ -58,6 +60,7 @@ def browser_tab(
         viewport={"width": width, "height": 900},
         bypass_csp=bypass_csp,
         java_script_enabled=javascript,
+        color_scheme=color_scheme,
     )
     if not site_scripts:
         context.route("**/static/js/**", lambda route: route.abort())

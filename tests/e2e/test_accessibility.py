@@ -1,11 +1,12 @@
-"""Every page type passes axe-core (WCAG 2.2 AA rules) at 375 and 1280 px, and at 375 px
-nothing scrolls sideways."""
+"""Every page type passes axe-core (WCAG 2.2 AA rules, contrast included) at 375 and 1280 px
+in the light and the dark colour scheme, and at 375 px nothing scrolls sideways."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.e2e.harness import (
+    SCHEMES,
     WIDTHS,
     browser_tab,
     describe,
@@ -17,9 +18,12 @@ from tests.page_types import PAGE_TYPES, PageType
 from tests.scene import scene_of
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("page_type", PAGE_TYPES, ids=lambda p: p.name)
-def test_page_is_accessible(browser, scene_server, page_type: PageType, width: str) -> None:
+def test_page_is_accessible(
+    browser, scene_server, page_type: PageType, width: str, scheme: str
+) -> None:
     app = scene_server.app
     with browser_tab(
         browser,
@@ -28,6 +32,7 @@ def test_page_is_accessible(browser, scene_server, page_type: PageType, width: s
         role=page_type.role,
         width=WIDTHS[width],
         bypass_csp=True,
+        color_scheme=scheme,
         # A form's answer is checked as the server sends it (scripts would answer in place).
         site_scripts=page_type.form is None,
     ) as tab:
@@ -37,7 +42,7 @@ def test_page_is_accessible(browser, scene_server, page_type: PageType, width: s
         assert status == page_type.status
 
         violations = serious_axe_violations(tab)
-        assert not violations, f"{page_type.name} at {width}:\n{describe(violations)}"
+        assert not violations, f"{page_type.name} at {width}, {scheme}:\n{describe(violations)}"
         if width == "narrow":
             overflow = horizontal_overflow(tab)
             assert not overflow, f"{page_type.name} scrolls sideways at 375 px: {overflow}"

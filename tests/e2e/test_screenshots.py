@@ -1,4 +1,5 @@
-"""Screenshots of the main pages at both widths, for people to look at.
+"""Screenshots of the main pages at both widths and in both colour schemes, for people to
+look at.
 
 Every run writes them to test-artifacts/screenshots/ (ignored by git), and a picture of the
 demo's most discussed article. With ``DISKURS_DOCS_SCREENSHOT=1`` that picture also replaces
@@ -17,26 +18,39 @@ import pytest
 from app.extensions import db
 from app.models import UserRole, utcnow
 from app.services.demo import load_demo
-from tests.e2e.harness import ROOT, WIDTHS, browser_tab, screenshot
+from tests.e2e.harness import ROOT, SCHEMES, WIDTHS, browser_tab, screenshot
 from tests.page_types import PAGE_TYPES
 from tests.scene import scene_of, session_cookie
 
-SHOWN = ["home", "article-deep-thread-member", "moderation-queue"]
+SHOWN = [
+    "home",
+    "article-deep-thread",
+    "article-deep-thread-member",
+    "topics",
+    "search",
+    "moderation-queue",
+]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DOCS_SCREENSHOT = ROOT / "docs" / "screenshot-article.png"
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("name", SHOWN)
-def test_screenshot(browser, scene_server, name: str, width: str) -> None:
+def test_screenshot(browser, scene_server, name: str, width: str, scheme: str) -> None:
     page_type = next(p for p in PAGE_TYPES if p.name == name)
     app = scene_server.app
     with browser_tab(
-        browser, app, scene_server.url, role=page_type.role, width=WIDTHS[width]
+        browser,
+        app,
+        scene_server.url,
+        role=page_type.role,
+        width=WIDTHS[width],
+        color_scheme=scheme,
     ) as tab:
         response = tab.goto(scene_server.url + page_type.url(scene_of(app)))
         assert response is not None and response.status == page_type.status
-        path = screenshot(tab, f"{name}-{WIDTHS[width]}")
+        path = screenshot(tab, f"{name}-{WIDTHS[width]}-{scheme}")
     assert path.read_bytes().startswith(PNG_SIGNATURE)
 
 

@@ -72,9 +72,15 @@ INJECTED = """() => {
         found.push(`${el.tagName} ${attr.name}=javascript:`);
     }
   }
-  const foreign = "script:not([src]), script[src]:not([src^='/static/'])";
+  // A JSON-LD data block is never run; it must hold JSON and nothing else.
+  const data = 'script[type="application/ld+json"]:not([src])';
+  const foreign = `script:not([src]):not(${data}), script[src]:not([src^='/static/'])`;
   for (const el of document.querySelectorAll(foreign))
     found.push("script " + (el.src || el.textContent.slice(0, 40)));
+  for (const el of document.querySelectorAll(data)) {
+    try { JSON.parse(el.textContent); } catch (e) { found.push("data block that is not JSON"); }
+    if (el.children.length) found.push("data block with elements");
+  }
   for (const el of document.querySelectorAll("iframe, object, embed, base, body meta, body style"))
     found.push(el.tagName);
   return found;

@@ -1,0 +1,39 @@
+"""``/sitemap.xml``, ``/robots.txt``, ``/favicon.ico`` and ``/site.webmanifest``."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, render_template, send_from_directory
+
+from app.discovery import bp
+from app.discovery.sitemap import sitemap_entries
+from app.extensions import db, limiter
+from app.models import utcnow
+
+ICONS = "icons"
+
+
+@bp.get("/sitemap.xml")
+def sitemap():  # noqa: ANN201
+    body = render_template("discovery/sitemap.xml", entries=sitemap_entries(db.session, utcnow()))
+    return Response(body, mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+@limiter.exempt
+def robots():  # noqa: ANN201
+    return Response(render_template("discovery/robots.txt"), mimetype="text/plain")
+
+
+@bp.get("/favicon.ico")
+@limiter.exempt
+def favicon():  # noqa: ANN201
+    """Browsers ask for it at the root of every site, whatever the page links to."""
+    folder = f"{current_app.static_folder}/{ICONS}"
+    return send_from_directory(folder, "favicon.ico", mimetype="image/vnd.microsoft.icon")
+
+
+@bp.get("/site.webmanifest")
+@limiter.exempt
+def manifest():  # noqa: ANN201
+    body = render_template("discovery/manifest.json")
+    return Response(body, mimetype="application/manifest+json")

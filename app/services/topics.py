@@ -1,0 +1,80 @@
+"""Topics as readers see them: those with published articles, and how many each has.
+
+A topic whose articles are all drafts, scheduled or deleted is not shown anywhere: its name
+alone could announce what has not been published yet.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Article, Topic, article_topics
+from app.services.articles import public_articles
+
+
+@dataclass(frozen=True)
+class TopicSummary:
+    id: int
+    name: str
+    slug: str
+    articles: int  # published articles
+    latest: datetime  # when the newest of them appeared
+
+
+def public_topics(session: Session, now: datetime) -> list[TopicSummary]:
+    """Every topic with at least one public article, alphabetically; one query."""
+    public = public_articles(now).with_only_columns(Article.id, Article.published_at).subquery()
+    rows = session.execute(
+        select(Topic.id, Topic.name, Topic.slug, func.count(), func.max(public.c.published_at))
+        .join(article_topics, article_topics.c.topic_id == Topic.id)
+        .join(public, public.c.id == article_topics.c.article_id)
+        .group_by(Topic.id, Topic.name, Topic.slug)
+    ).all()
+    return sorted((TopicSummary(*row) for row in rows), key=lambda topic: by_name(topic.name))
+
+
+def by_name(name: str) -> str:
+    """Alphabetical order as a German reader expects it, the same on every database:
+    "Ärger" beside "Anlage", not after "Zins"."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True)
+class KeptTopics:
+    signature: tuple
+    until: datetime
+    topics: list[TopicSummary]
+
+
+KEEP_FOR = timedelta(seconds=60)
+
+
+def _signature(session: Session) -> tuple:
+    """Changes with every saved article and every new topic: two index lookups."""
+    latest = select(func.max(Article.updated_at)).scalar_subquery()
+    newest_topic = select(func.max(Topic.id)).scalar_subquery()
+    return tuple(session.execute(select(latest, newest_topic)).one())
+
+
+def kept_public_topics(session: Session, now: datetime, kept: dict) -> list[TopicSummary]:
+    """public_topics, kept in *kept* (one per process) while no article was saved and no topic
+    added, for at most KEEP_FOR: what a deletion or a publication that fell due changes shows
+    within a minute. For the header, shown on every page; /topics asks public_topics."""
+    signature = _signature(session)
+    found: KeptTopics | None = kept.get("topics")
+    if found is None or found.signature != signature or now >= found.until:
+        found = KeptTopics(signature, now + KEEP_FOR, public_topics(session, now))
+        kept["topics"] = found
+    return found.topics
+
+
+def leading_topics(topics: list[TopicSummary], limit: int) -> list[TopicSummary]:
+    """The *limit* topics with the most articles, shown by name (the header's navigation)."""
+    biggest = sorted(topics, key=lambda topic: (-topic.articles, topic.name))[:limit]
+    return sorted(biggest, key=lambda topic: by_name(topic.name))
