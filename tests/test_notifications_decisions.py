@@ -176,3 +176,36 @@ def test_a_ban_lifted_before_the_worker_ran_is_not_mailed(site):
         db.session.commit()
     run_worker(site.app)
     assert mails_to(site, site.anna) == []
+
+
+def _unban(site: Site, member: User) -> None:
+    with site.app.app_context():
+        bans.unban(
+            db.session,
+            db.session.get(User, member.id),
+            actor=db.session.get(User, site.moderator.id),
+            now=utcnow(),
+        )
+        db.session.commit()
+
+
+def test_a_lifted_ban_is_told_to_the_member_who_heard_of_it(site):
+    _ban(site, site.anna, reason="Versehen")
+    run_worker(site.app)
+    assert len(mails_to(site, site.anna)) == 1
+    _unban(site, site.anna)
+    run_worker(site.app)
+    _, lifted = mails_to(site, site.anna)
+    assert "Sie dürfen wieder Kommentare schreiben" in site.mail.body(lifted)
+    assert "wieder schreiben" in lifted["Subject"]
+    page = site.client(site.anna).get("/notifications").text
+    assert "aufgehoben" in page
+
+
+def test_a_ban_lifted_unseen_leaves_no_notice_on_the_site(site):
+    _ban(site, site.anna, reason="Versehen")
+    _unban(site, site.anna)
+    run_worker(site.app)
+    assert mails_to(site, site.anna) == []
+    page = site.client(site.anna).get("/notifications").text
+    assert "Versehen" not in page and "aufgehoben" not in page

@@ -19,6 +19,7 @@ class NoticeKind(enum.StrEnum):
     UNHIDDEN = "unhidden"  # one's hidden comment is shown again
     HIDDEN = "hidden"  # a moderator hid one's comment
     BANNED = "banned"  # one's account was banned
+    UNBANNED = "unbanned"  # a moderator lifted one's ban
     WAITING = "waiting"  # moderators: a comment waits for review
 
 

@@ -18,6 +18,7 @@ def notice_kind(kind: NoticeKind | str) -> str:
         NoticeKind.UNHIDDEN: _("comment shown again"),
         NoticeKind.HIDDEN: _("comment hidden"),
         NoticeKind.BANNED: _("ban"),
+        NoticeKind.UNBANNED: _("ban lifted"),
         NoticeKind.WAITING: _("waiting for review"),
     }.get(NoticeKind(kind), str(kind))
 

@@ -163,7 +163,7 @@ def unban(
     target.state = AccountState.ACTIVE
     target.banned_until = None
     target.ban_reason = None
-    transitions.log_event(
+    event = transitions.log_event(
         session,
         action=ModerationAction.UNBAN,
         actor=actor,
@@ -175,6 +175,8 @@ def unban(
         reason=reasons.note(reason),
         previous=previous,
     )
+    if was_banned:  # a ban that had run out is only tidied up: nothing to tell
+        notifications.member_unbanned(session, target, event)
 
 
 def banned_members(session: Session, now: datetime) -> list[User]:

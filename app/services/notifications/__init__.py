@@ -16,6 +16,7 @@ from app.services.notifications.events import (
     comment_posted,
     comment_status_changed,
     member_banned,
+    member_unbanned,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "comment_posted",
     "comment_status_changed",
     "member_banned",
+    "member_unbanned",
 ]

@@ -157,6 +157,9 @@ def single_mail(recipient: User, subject: Subject) -> Mail:
         elif kind is NoticeKind.BANNED:
             name, line = "banned", _banned_subject()
             values.update(_ban_values(subject))
+        elif kind is NoticeKind.UNBANNED:
+            name = "unbanned"
+            line = _("You may write at %(site)s again", site=current_app.config["SITE_NAME"])
         else:
             name, line = "decision", _decision_subject(kind, title)
             values["reason"] = reason_for_mail(subject.event)

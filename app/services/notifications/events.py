@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -17,6 +17,7 @@ from app.models import (
     Comment,
     CommentStatus,
     Flag,
+    MailState,
     ModerationAction,
     ModerationEvent,
     Notice,
@@ -105,6 +106,36 @@ def member_banned(
         now=event.created_at,
         event_id=event.id,
         params=params,
+    )
+
+
+def member_unbanned(session: Session, member: User, event: ModerationEvent) -> None:
+    """The member whose ban a moderator lifted is told they may write again.
+
+    A ban lifted before its notice reached the member (neither mailed nor read) is not news:
+    its notice is withdrawn and nothing is said of the lifting either.
+    """
+    unseen = session.execute(
+        update(Notice)
+        .where(
+            Notice.recipient_id == member.id,
+            Notice.kind == NoticeKind.BANNED,
+            Notice.mail_state == MailState.PENDING,
+            Notice.read_at.is_(None),
+            Notice.cleared_at.is_(None),
+        )
+        .values(mail_state=MailState.SKIPPED, cleared_at=event.created_at)
+        .execution_options(synchronize_session=False)
+    )
+    if unseen.rowcount:
+        return
+    write_notices(
+        session,
+        one(member.id),
+        NoticeKind.UNBANNED,
+        dedupe_key=f"unban:{_event_id(session, event)}",
+        now=event.created_at,
+        event_id=event.id,
     )
 
 

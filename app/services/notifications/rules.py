@@ -44,6 +44,7 @@ TOPIC_OF = {
     NoticeKind.UNHIDDEN: Topic.DECISIONS,
     NoticeKind.HIDDEN: Topic.DECISIONS,
     NoticeKind.BANNED: Topic.DECISIONS,
+    NoticeKind.UNBANNED: Topic.DECISIONS,
     NoticeKind.WAITING: Topic.MODERATION,
 }
 # The column of NotificationSettings that switches a topic's mails on or off.
@@ -62,6 +63,7 @@ ON_SITE_KINDS = (
     NoticeKind.UNHIDDEN,
     NoticeKind.HIDDEN,
     NoticeKind.BANNED,
+    NoticeKind.UNBANNED,
 )
 # True while the comment they point to is visible under a public article.
 ABOUT_A_VISIBLE_COMMENT = (
@@ -127,7 +129,7 @@ def still_true(now: datetime) -> ColumnElement[bool]:
             exists(subject.where(Comment.status == CommentStatus.HIDDEN)),
         ),
         and_(Notice.kind == NoticeKind.WAITING, exists(subject.where(_waiting()))),
-        Notice.kind == NoticeKind.BANNED,
+        Notice.kind.in_((NoticeKind.BANNED, NoticeKind.UNBANNED)),
     )
 
 
