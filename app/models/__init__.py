@@ -10,6 +10,7 @@ from app.models.comment import (
     Flag,
     FlagReason,
 )
+from app.models.legacy import LegacyPath, LegacyTarget
 from app.models.moderation import (
     ModerationAction,
     ModerationEvent,
@@ -25,7 +26,7 @@ from app.models.notification import (
     NoticeKind,
     NotificationSettings,
 )
-from app.models.user import AccountState, User, UserRole, email_key, username_key
+from app.models.user import AccountState, User, UserKind, UserRole, email_key, username_key
 
 __all__ = [
     "AccountState",
@@ -38,6 +39,8 @@ __all__ = [
     "CommentStatus",
     "Flag",
     "FlagReason",
+    "LegacyPath",
+    "LegacyTarget",
     "MailState",
     "ModerationAction",
     "ModerationEvent",
@@ -52,6 +55,7 @@ __all__ = [
     "Topic",
     "UTCDateTime",
     "User",
+    "UserKind",
     "UserRole",
     "article_topics",
     "email_key",
