@@ -151,6 +151,23 @@ def render_article(source: str) -> str:
     return _clean(_article_markdown().render(source), ARTICLE_TAGS, ARTICLE_ATTRIBUTES, ARTICLE_REL)
 
 
+def render_imported(source: str, *, comment: bool = False) -> tuple[str, list[str]]:
+    """HTML written in WordPress (a post, or a comment if *comment*) -> safe HTML.
+
+    The trusted-ish input of an import: its paragraphs, captions and embeds are carried
+    over (app.imported_html), then it is cleaned against the same allow-list as what is
+    written here. Returns the HTML and what could not be carried over.
+    """
+    from app.imported_html import prepare
+
+    prepared = prepare(source)
+    if comment:
+        cleaned = _clean(prepared.html, COMMENT_TAGS, COMMENT_ATTRIBUTES, COMMENT_REL)
+    else:
+        cleaned = _clean(prepared.html, ARTICLE_TAGS, ARTICLE_ATTRIBUTES, ARTICLE_REL)
+    return cleaned, prepared.dropped
+
+
 def images_without_alt(source: str) -> list[str]:
     """The URLs of images in *source* whose alternative text is empty."""
     missing: list[str] = []
