@@ -137,7 +137,7 @@ def _date(raw: str | None) -> datetime | None:
     if not raw or raw == NO_DATE:
         return None
     try:
-        return datetime.strptime(raw, "%Y-%m-%d %H:%M:%S")
+        return datetime.strptime(raw, "%Y-%m-%d %H:%M:%S")  # noqa: DTZ007 (the blog's clock)
     except ValueError:
         return None
 
@@ -245,9 +245,7 @@ class _CountingReader:
         return data
 
 
-def read_wxr(
-    stream: IO[bytes], on_read: Callable[[int], None] | None = None
-) -> Iterator[Record]:
+def read_wxr(stream: IO[bytes], on_read: Callable[[int], None] | None = None) -> Iterator[Record]:
     """The records of the export in *stream*, in file order (a post before its comments).
 
     Raises WxrError for malformed or hostile XML and for a file that is not an export.

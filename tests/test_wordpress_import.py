@@ -1,0 +1,231 @@
+"""``flask import wordpress``: the real exports in ../shared/corpora/wxr arrive complete."""
+
+from __future__ import annotations
+
+import io
+import json
+import defusedxml.ElementTree as ET
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import (
+    Article,
+    Comment,
+    CommentStatus,
+    LegacyPath,
+    Page,
+    Topic,
+    User,
+    UserKind,
+    article_topics,
+    utcnow,
+)
+from app.services.wordpress import import_wxr
+from tests.wxr_support import C, P, wxr
+
+BERLIN = ZoneInfo("Europe/Berlin")
+WP = "{https://wordpress.org/export/1.2/}"
+TABLES = (User, Article, Page, Topic, Comment, LegacyPath)
+
+
+def run(app, data: bytes, *, dry_run: bool = False):
+    with app.app_context():
+        return import_wxr(db.session, io.BytesIO(data), now=utcnow(), zone=BERLIN, dry_run=dry_run)
+
+
+def counts(app) -> dict[str, int]:
+    with app.app_context():
+        found = {
+            t.__tablename__: db.session.scalar(select(func.count()).select_from(t)) for t in TABLES
+        }
+        found["article_topics"] = db.session.scalar(
+            select(func.count()).select_from(article_topics)
+        )
+        return found
+
+
+@pytest.fixture
+def theme_data(shared_dir) -> bytes:
+    return (shared_dir / "corpora" / "wxr" / "theme-unit-test-data.xml").read_bytes()
+
+
+def _gmt(raw: str) -> datetime | None:
+    if not raw or raw.startswith("0000"):
+        return None
+    return datetime.strptime(raw, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+
+
+def test_theme_unit_test_data_arrives_with_states_parents_and_dates(app, theme_data):
+    report = run(app, theme_data)
+    root = ET.fromstring(theme_data)
+    posts = pages = 0
+    with app.app_context():
+        for item in root.iter("item"):
+            kind = (item.findtext(f"{WP}post_type") or "").strip()
+            wp_id = int(item.findtext(f"{WP}post_id"))
+            status = (item.findtext(f"{WP}status") or "").strip()
+            if kind == "page":
+                pages += 1
+                page = db.session.scalar(select(Page).where(Page.wp_id == wp_id))
+                assert (page is not None) == (status == "publish"), wp_id
+                continue
+            if kind != "post":
+                continue
+            posts += 1
+            article = db.session.scalar(select(Article).where(Article.wp_id == wp_id))
+            assert article is not None, wp_id
+            protected = bool((item.findtext(f"{WP}post_password") or "").strip())
+            if status in ("publish", "future") and not protected:
+                assert article.published_at == _gmt(item.findtext(f"{WP}post_date_gmt")), wp_id
+            else:
+                assert article.published_at is None, wp_id
+            if status == "future":
+                assert article.published_at > utcnow()
+            names = {
+                (c.text or "").strip()
+                for c in item.findall("category")
+                if c.get("domain") in ("category", "post_tag")
+            }
+            assert len(article.topics) <= len(names)
+            assert bool(article.topics) == bool(names), wp_id
+            for element in item.findall(f"{WP}comment"):
+                comment_id = int(element.findtext(f"{WP}comment_id"))
+                approved = (element.findtext(f"{WP}comment_approved") or "").strip()
+                comment = db.session.scalar(select(Comment).where(Comment.wp_id == comment_id))
+                if approved not in ("0", "1"):
+                    assert comment is None
+                    continue
+                expected = CommentStatus.VISIBLE if approved == "1" else CommentStatus.PENDING
+                assert comment.status is expected
+                assert comment.article_id == article.id
+                assert comment.created_at == _gmt(element.findtext(f"{WP}comment_date_gmt"))
+                parent = int(element.findtext(f"{WP}comment_parent") or 0)
+                if parent:
+                    parent_row = db.session.get(Comment, comment.parent_id)
+                    assert parent_row.wp_id == parent
+                    assert comment.depth == parent_row.depth + 1
+                else:
+                    assert comment.parent_id is None and comment.depth == 1
+        assert posts == report.created["articles"]
+        visible = db.session.scalar(
+            select(func.sum(Article.visible_comment_count)).where(Article.wp_id.is_not(None))
+        )
+        assert visible == db.session.scalar(
+            select(func.count()).where(Comment.status == CommentStatus.VISIBLE)
+        )
+    assert report.skipped["attachment (no equivalent here)"] > 0
+    assert any("shortcode [gallery]" in line for line in report.losses)
+
+
+def test_slashes_and_escaping_survive(app, shared_dir):
+    run(app, (shared_dir / "corpora" / "wxr" / "slashes.xml").read_bytes())
+    with app.app_context():
+        article = db.session.scalar(select(Article).where(Article.wp_id == 1))
+        assert article.body == 'Slashes aren\\\'t \\"cool\\"'
+        assert 'Slashes aren\\\'t \\"cool\\"' in article.body_html.replace("&quot;", '"')
+        comment = db.session.scalar(select(Comment).where(Comment.wp_id == 1))
+        assert comment.body == "\\o/ ¯\\_(ツ)_/¯"
+        assert "\\o/ ¯\\_(ツ)_/¯" in comment.body_html
+        names = set(db.session.scalars(select(Topic.name)))
+        assert {'a \\"great\\" category', "foo\\'bar"} <= names
+
+
+def test_blns_in_titles_and_comments(app, shared_dir):
+    strings = json.loads((shared_dir / "corpora" / "blns.json").read_text("utf-8"))
+    posts = [
+        P(
+            index + 1,
+            title=value or "leer",
+            slug=f"blns-{index}",
+            content=value,
+            comments=[C(10_000 + index, author=value[:30], content=value or "leer")],
+        )
+        for index, value in enumerate(strings[:400])
+    ]
+    run(app, wxr(*posts))
+    with app.app_context():
+        stored = {a.wp_id: a for a in db.session.scalars(select(Article))}
+        assert len(stored) == len(posts)
+        for post in posts:
+            article = stored[post.wp_id]
+            assert article.title == " ".join(post.title.split())[:200] or f"#{post.wp_id}"
+            assert "<script" not in article.body_html.lower()
+        for comment in db.session.scalars(select(Comment)):
+            assert "<script" not in comment.body_html.lower()
+            assert "onerror" not in comment.body_html.lower() or "&lt;" in comment.body_html
+
+
+def test_dry_run_writes_nothing_and_counts_what_it_would_do(app):
+    data = wxr(P(1, comments=[C(5), C(6, parent=5), C(7, approved="spam")]))
+    before = counts(app)
+    report = run(app, data, dry_run=True)
+    assert counts(app) == before
+    assert report.created["articles"] == 1 and report.created["comments"] == 2
+    assert report.skipped["comment marked spam"] == 1
+    assert "nothing was written" in report.lines()[0]
+
+
+def test_importing_again_updates_and_adds_nothing(app):
+    data = wxr(P(1, comments=[C(5), C(6, parent=5)]), P(2, slug="zwei", title="Zwei"))
+    run(app, data)
+    first = counts(app)
+    report = run(app, data)
+    assert counts(app) == first
+    assert report.created.total() == 0
+    assert report.updated["articles"] == 2 and report.updated["comments"] == 2
+
+
+def test_replies_before_their_parent_find_it(app):
+    run(app, wxr(P(1, comments=[C(9, parent=8), C(8)])))
+    with app.app_context():
+        reply = db.session.scalar(select(Comment).where(Comment.wp_id == 9))
+        parent = db.session.scalar(select(Comment).where(Comment.wp_id == 8))
+        assert reply.parent_id == parent.id and reply.depth == 2
+
+
+def test_guests_are_one_per_name_and_address_and_cannot_log_in(app, client):
+    run(app, wxr(P(1, comments=[C(5), C(6), C(7, author="Anna", email="anna@example.net")])))
+    with app.app_context():
+        guests = list(db.session.scalars(select(User).where(User.kind == UserKind.GUEST)))
+        assert sorted(g.username for g in guests) == ["Anna", "Gast"]
+        for guest in guests:
+            assert guest.email is None and guest.email_key is None
+            assert guest.password_hash is None and not guest.is_active
+        assert {g.claim_email for g in guests} == {"anna@example.net", "gast@example.net"}
+        author = db.session.scalar(select(User).where(User.wp_id == 7))
+        assert author.kind is UserKind.ACCOUNT and author.password_hash is None
+    page = client.get("/login")
+    assert page.status_code == 200
+    from tests.support import csrf_token
+
+    answer = client.post(
+        "/login",
+        data={"username": "Gast", "password": "", "csrf_token": csrf_token(page.data)},
+    )
+    assert b"/logout" not in answer.data
+
+
+def test_guest_comments_show_the_name_never_the_address(app, client):
+    run(
+        app, wxr(P(1, slug="zinsen", comments=[C(5, author="Anna Gast", email="anna@example.net")]))
+    )
+    with app.app_context():
+        slug = db.session.scalar(select(Article.slug).where(Article.wp_id == 1))
+    page = client.get(f"/articles/{slug}")
+    assert page.status_code == 200
+    assert "Anna Gast" in page.get_data(as_text=True)
+    assert "anna@example.net" not in page.get_data(as_text=True)
+
+
+def test_guests_never_hear_of_anything(app):
+    from app.models import NoticeKind
+    from app.services.notifications.rules import recipient_may_hear
+
+    run(app, wxr(P(1, comments=[C(5)])))
+    with app.app_context():
+        guest = db.session.scalar(select(User).where(User.kind == UserKind.GUEST))
+        assert not any(recipient_may_hear(kind, guest, utcnow()) for kind in NoticeKind)
