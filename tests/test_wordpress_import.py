@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 import json
-import defusedxml.ElementTree as ET
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import defusedxml.ElementTree as ET
 import pytest
 from sqlalchemy import func, select
 
