@@ -134,11 +134,21 @@ def _linker(rel: str) -> Linker:
     return Linker(callbacks=[_set_rel(rel)], skip_tags={"pre", "code"}, parse_email=False)
 
 
+# The linker escapes the text of the elements it skips once more ("&lt;" -> "&amp;lt;"), so
+# `<b>` in a code span would show as "&lt;b&gt;". What the cleaner hands on holds no bare "&",
+# so taking back exactly one level inside those elements gives the text as it was.
+_SKIPPED = re.compile(r"(<(pre|code)\b[^>]*>)(.*?)(</\2>)", re.S)
+
+
+def _unescape_skipped(linked: str) -> str:
+    return _SKIPPED.sub(lambda match: match[1] + match[3].replace("&amp;", "&") + match[4], linked)
+
+
 def _clean(raw_html: str, tags: frozenset[str], attributes: dict, rel: str) -> str:
     cleaned = bleach.clean(
         raw_html, tags=tags, attributes=attributes, protocols=PROTOCOLS, strip=True
     )
-    return _linker(rel).linkify(cleaned)
+    return _unescape_skipped(_linker(rel).linkify(cleaned))
 
 
 def render_comment(source: str) -> str:

@@ -46,8 +46,18 @@ def import_wordpress(path: Path, dry_run: bool) -> None:
 @click.option("--with-emails", is_flag=True, help="Include members' email addresses.")
 def export_wordpress(out: Path, with_emails: bool) -> None:
     """Write the whole site as a WordPress export file (WXR 1.2) to OUT."""
+    from app.services.importer import site_zone
     from app.services.wordpress.export import write_wxr
 
+    config = current_app.config
     with out.open("wb") as stream:
-        counts = write_wxr(db.session, stream, with_emails=with_emails, now=utcnow())
+        counts = write_wxr(
+            db.session,
+            stream,
+            site_name=config["SITE_NAME"],
+            base_url=config["BASE_URL"],
+            zone=site_zone(config["TIMEZONE"]),
+            now=utcnow(),
+            with_emails=with_emails,
+        )
     click.echo(f"Wrote {out}: " + ", ".join(f"{count} {kind}" for kind, count in counts.items()))

@@ -6,6 +6,7 @@ Plain functions without a database, so each rule can be tested on its own.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from datetime import UTC, datetime, tzinfo
 from urllib.parse import unquote, urlsplit
@@ -56,7 +57,8 @@ def account_name(login: str, fallback: str) -> str:
 
 
 def guest_name(comment: CommentRecord) -> str:
-    return " ".join(comment.author.split())[:NAME_MAX] or GUEST_FALLBACK
+    # WordPress stores commenters' names with HTML entities ("Ping &laquo; Blog").
+    return " ".join(html.unescape(comment.author).split())[:NAME_MAX] or GUEST_FALLBACK
 
 
 def guest_key(comment: CommentRecord) -> str:
