@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Article, Comment, User, UserKind, utcnow
+from app.models import Article, Comment, User, UserKind, UserRole, utcnow
 from app.services.wordpress import import_wxr
 from tests.support import csrf_token, login_as
 from tests.wxr_support import C, P, wxr
@@ -99,3 +99,22 @@ def test_another_address_and_a_missing_token_change_nothing(app, client, make):
 def test_readers_are_sent_to_log_in(client):
     assert client.get("/account/claim").status_code == 302
     assert client.post("/account/claim").status_code in (302, 400)
+
+
+def test_the_new_pages_are_valid_html(app, client, make):
+    from tests.html_checker import check_documents, require_checker
+
+    require_checker()
+    _import(app)
+    anna = make.user("anna_neu", email="anna@example.net", role=UserRole.ADMIN)
+    login_as(client, anna)
+    documents = {
+        name: client.get(address).data
+        for name, address in (
+            ("account", "/account"),
+            ("claim", "/account/claim"),
+            ("export", "/admin/export"),
+            ("article", "/articles/zinsen"),
+        )
+    }
+    assert check_documents(documents) == {name: [] for name in documents}
