@@ -31,7 +31,8 @@ def _target_url(target: LegacyTarget, target_id: int, *, feed: bool = False) -> 
             return None
         if feed:
             return url_for("comments.feed", slug=article.slug)
-        return url_for("articles.article", slug=article.slug)
+        # The marker lets static/js/old-links.js find a "#comment-ID" of WordPress's.
+        return url_for("articles.article", slug=article.slug, **{"from": "wordpress"})
     if target is LegacyTarget.TOPIC:
         topic = db.session.get(Topic, target_id)
         if topic is None:

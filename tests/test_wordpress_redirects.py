@@ -45,7 +45,8 @@ def _moved(client, address: str) -> str:
 
 
 def test_every_old_address_form_is_redirected(client, site):
-    article = f"/articles/{site['article']}"
+    article = f"/articles/{site['article']}?from=wordpress"
+    feed = f"/articles/{site['article']}/comments.atom"
     expected = {
         "/?p=11": article,
         "/2012/03/01/groessere-uebungen/": article,
@@ -57,7 +58,7 @@ def test_every_old_address_form_is_redirected(client, site):
         "/category/geld/": f"/topics/{site['topic']}",
         "/tag/zinsen/": f"/topics/{site['tag']}",
         "/category/geld/feed/": f"/topics/{site['topic']}/feed.atom",
-        "/groessere-uebungen/feed/": f"{article}/comments.atom",
+        "/groessere-uebungen/feed/": feed,
         "/feed/": "/feed.atom",
         "/comments/feed/": "/comments.atom",
         "/?replytocom=32": f"/comments/{site['comment']}",
@@ -113,4 +114,16 @@ def test_a_renamed_article_is_still_reached(app, client, site):
 
         change_slug(db.session, article, "neuer-name")
         db.session.commit()
-    assert _moved(client, "/?p=11") == "/articles/neuer-name"
+    assert _moved(client, "/?p=11") == "/articles/neuer-name?from=wordpress"
+
+
+def test_an_old_comment_fragment_is_handed_back_by_a_script(client, site):
+    """``/?p=11#comment-32``: the fragment stays in the browser; the page loads the script
+    that asks ``/?replytocom=32``, which the server answers with the comment's place."""
+    location = _moved(client, "/?p=11")
+    page = client.get(location).get_data(as_text=True)
+    assert "js/old-links.js" in page
+    assert "js/old-links.js" not in client.get(f"/articles/{site['article']}").get_data(
+        as_text=True
+    )
+    assert _moved(client, "/?replytocom=32") == f"/comments/{site['comment']}"
