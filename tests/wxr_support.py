@@ -29,9 +29,14 @@ HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 TAIL = "</channel>\n</rss>\n"
 
 
+def xml_safe(value: str) -> str:
+    """*value* without the characters XML 1.0 cannot hold (a file can carry no others)."""
+    return _NOT_XML.sub("", value)
+
+
 def text(value: str) -> str:
-    """*value* as XML character data, without the characters XML 1.0 cannot hold."""
-    return escape(_NOT_XML.sub("", value))
+    """*value* as XML character data."""
+    return escape(xml_safe(value))
 
 
 @dataclass

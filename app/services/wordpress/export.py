@@ -8,6 +8,7 @@ element by element as rows are read in batches, so memory does not grow with the
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, tzinfo
@@ -52,6 +53,11 @@ class _Writer:
 
     def newline(self) -> None:
         self.xml.ignorableWhitespace("\n")
+
+
+def _html(value: str) -> str:
+    """Text as WordPress keeps titles and names: HTML, so "<" and "&" are written escaped."""
+    return html.escape(value, quote=False)
 
 
 def _local(moment: datetime | None, zone: tzinfo) -> str:
@@ -126,7 +132,7 @@ def write_wxr(
         out.text("wp:author_id", user.id)
         out.text("wp:author_login", user.username)
         out.text("wp:author_email", user.email if with_emails and user.email else "")
-        out.text("wp:author_display_name", user.username)
+        out.text("wp:author_display_name", _html(user.username))
         out.text("wp:author_first_name", "")
         out.text("wp:author_last_name", "")
         out.close("wp:author")
@@ -137,7 +143,7 @@ def write_wxr(
         out.text("wp:term_id", topic.id)
         out.text("wp:category_nicename", topic.slug)
         out.text("wp:category_parent", "")
-        out.text("wp:cat_name", topic.name)
+        out.text("wp:cat_name", _html(topic.name))
         out.close("wp:category")
         out.newline()
         counts["topics"] += 1
@@ -173,7 +179,7 @@ def write_wxr(
 
 def _item_head(out: _Writer, title: str, link: str, when: datetime | None, creator: str) -> None:
     out.open("item")
-    out.text("title", title)
+    out.text("title", _html(title))
     out.text("link", link)
     out.text("pubDate", format_datetime(when.astimezone(UTC)) if when else "")
     out.text("dc:creator", creator)
@@ -207,7 +213,7 @@ def _article(session, out, article, base, zone, now, with_emails, counts) -> Non
     _item_fields(out, article.id, when, zone, article.slug, status, "post", state)
     out.text("wp:menu_order", 0)
     for topic in article.topics:
-        out.text("category", topic.name, {"domain": "category", "nicename": topic.slug})
+        out.text("category", _html(topic.name), {"domain": "category", "nicename": topic.slug})
     comments = list(
         session.scalars(
             select(Comment)
@@ -235,7 +241,7 @@ def _comment(out: _Writer, comment: Comment, parent: int, zone: tzinfo, with_ema
     member = author.kind is UserKind.ACCOUNT and not author.is_deleted
     out.open("wp:comment")
     out.text("wp:comment_id", comment.id)
-    out.text("wp:comment_author", author.display_name)
+    out.text("wp:comment_author", _html(author.display_name))
     address = author.email if member and with_emails and author.email else ""
     out.text("wp:comment_author_email", address)
     out.text("wp:comment_author_url", "")

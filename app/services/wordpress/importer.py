@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app import text
 from app.models import Article, Comment, CommentStatus, LegacyTarget, Page, Topic
+from app.services.publishing import slug_owner
 from app.services.wordpress import mapping
 from app.services.wordpress.addresses import remember
 from app.services.wordpress.people import guest_for, upsert_author
@@ -100,7 +101,7 @@ def _take(session: Session, state: _State, record: object) -> None:
     elif isinstance(record, Author):
         user_id = upsert_author(session, record, state.report, state.now)
         state.authors[record.login] = user_id
-        state.author_names[record.login] = record.display_name or record.login
+        state.author_names[record.login] = html.unescape(record.display_name or record.login)
         if record.wp_id is not None:
             state.author_ids[record.wp_id] = user_id
     elif isinstance(record, Term):
@@ -174,7 +175,8 @@ def _label(post: PostRecord) -> str:
 
 
 def _title(post: PostRecord) -> str:
-    return " ".join(post.title.split())[:TITLE_MAX] or f"#{post.wp_id}"
+    # A WordPress title is HTML ("Title <em>with</em> markup", "&amp;"); here it is text.
+    return text.plain_text(post.title)[:TITLE_MAX] or f"#{post.wp_id}"
 
 
 def _post(session: Session, state: _State, post: PostRecord) -> None:
@@ -228,8 +230,6 @@ def _post(session: Session, state: _State, post: PostRecord) -> None:
 
 
 def _free_article_slug(session: Session, slug: str, wp_id: int) -> str:
-    from app.services.publishing import slug_owner
-
     if slug_owner(session, slug) is None:
         return slug
     return f"{slug[:100]}-{wp_id}"
