@@ -230,3 +230,36 @@ def test_guests_never_hear_of_anything(app):
     with app.app_context():
         guest = db.session.scalar(select(User).where(User.kind == UserKind.GUEST))
         assert not any(recipient_may_hear(kind, guest, utcnow()) for kind in NoticeKind)
+
+
+def test_a_reply_to_a_guest_tells_the_guest_nothing(app, client, make):
+    from app.models import Notice, NoticeKind
+    from tests.comment_helpers import post_comment
+    from tests.support import login_as
+
+    app.config["COMMENT_MODERATION"] = "none"  # the reply goes live at once
+    run(app, wxr(P(1, comments=[C(5, author="Anna", email="anna@example.net")])))
+    with app.app_context():
+        article = db.session.scalar(select(Article).where(Article.wp_id == 1))
+        guest_comment = db.session.scalar(select(Comment).where(Comment.wp_id == 5))
+        guest_id = guest_comment.author_id
+        db.session.expunge(article)
+    member = make.user("bert", email="bert@example.org")
+    follower = make.user("carla", email="carla@example.org")
+    login_as(client, member)
+    with app.app_context():
+        from app.models import ArticleFollow
+
+        db.session.add(ArticleFollow(user_id=guest_id, article_id=article.id))
+        db.session.add(ArticleFollow(user_id=follower.id, article_id=article.id))
+        db.session.commit()
+    answer = post_comment(client, article, "Eine Antwort an Anna.", guest_comment.id)
+    assert answer.status_code == 302
+    with app.app_context():
+        reply = db.session.scalar(select(Comment).where(Comment.author_id == member.id))
+        assert reply.parent_id == guest_comment.id and reply.status is CommentStatus.VISIBLE
+        told = set(db.session.scalars(select(Notice.recipient_id)))
+        assert guest_id not in told
+        assert follower.id in told  # the notices were written, only not to the guest
+        kinds = set(db.session.scalars(select(Notice.kind)))
+        assert NoticeKind.FOLLOWED in kinds

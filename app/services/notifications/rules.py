@@ -24,6 +24,7 @@ from app.models import (
     NoticeKind,
     NotificationSettings,
     User,
+    UserKind,
     UserRole,
 )
 
@@ -140,8 +141,12 @@ def banned_now(now: datetime) -> ColumnElement[bool]:
 
 
 def may_be_told(now: datetime) -> ColumnElement[bool]:
-    """SQL condition on User: an account that gets notices (not erased, not banned)."""
-    return and_(User.state != AccountState.DELETED, not_(banned_now(now)))
+    """SQL condition on User: an account that gets notices (not erased, not banned, no guest)."""
+    return and_(
+        User.state != AccountState.DELETED,
+        User.kind == UserKind.ACCOUNT,
+        not_(banned_now(now)),
+    )
 
 
 def is_staff() -> ColumnElement[bool]:
