@@ -16,6 +16,11 @@ import_cli = AppGroup("import", help="Bring content in from other systems.")
 export_cli = AppGroup("export", help="Write the site's content for other systems.")
 
 
+def on_terminal() -> bool:
+    """Whether a person watches: the progress bar is for them, not for logs and pipes."""
+    return sys.stdout.isatty()
+
+
 @import_cli.command("wordpress")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
@@ -27,7 +32,7 @@ def import_wordpress(path: Path, dry_run: bool) -> None:
     zone = site_zone(current_app.config["TIMEZONE"])
     with path.open("rb") as stream:
         try:
-            if sys.stdout.isatty():
+            if on_terminal():
                 with click.progressbar(length=path.stat().st_size, label="Reading") as bar:
                     report = import_wxr(
                         db.session, stream, now=utcnow(), zone=zone, dry_run=dry_run,

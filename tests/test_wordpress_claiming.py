@@ -118,3 +118,26 @@ def test_the_new_pages_are_valid_html(app, client, make):
         )
     }
     assert check_documents(documents) == {name: [] for name in documents}
+
+
+def test_importing_again_keeps_claims_and_moderators_decisions(app, client, make):
+    from app.models import CommentStatus
+
+    _import(app)
+    anna = make.user("anna_neu", email="anna@example.net")
+    login_as(client, anna)
+    page = client.get("/account/claim")
+    client.post("/account/claim", data={"csrf_token": csrf_token(page.data)})
+    with app.app_context():
+        hidden = db.session.scalar(select(Comment).where(Comment.wp_id == 7))
+        hidden.status = CommentStatus.HIDDEN
+        db.session.commit()
+    _import(app)
+    assert _authors(app)["Meins"] == "anna_neu"
+    with app.app_context():
+        assert db.session.scalar(select(Comment.status).where(Comment.wp_id == 7)) is (
+            CommentStatus.HIDDEN
+        )
+        assert db.session.scalar(select(Comment.status).where(Comment.wp_id == 5)) is (
+            CommentStatus.VISIBLE
+        )

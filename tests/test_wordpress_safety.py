@@ -150,3 +150,15 @@ def test_the_reader_hands_comments_on_after_their_post():
     data = wxr(P(1, comments=[C(5), C(6)]), P(2, slug="b"))
     kinds = [type(record).__name__ for record in read_wxr(io.BytesIO(data))]
     assert kinds[-4:] == ["PostRecord", "CommentRecord", "CommentRecord", "PostRecord"]
+
+
+def test_a_progress_bar_on_a_terminal(app, tmp_path, monkeypatch):
+    from app import wordpress_cli
+
+    monkeypatch.setattr(wordpress_cli, "on_terminal", lambda: True)
+    path = tmp_path / "small.xml"
+    path.write_bytes(wxr(P(1, comments=[C(5)])))
+    result = _cli(app, path)
+    assert result.exit_code == 0, result.output
+    assert "Reading" in result.output
+    assert "articles: 1 created" in result.output

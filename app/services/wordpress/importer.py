@@ -276,7 +276,8 @@ def _comment(session: Session, state: _State, record: CommentRecord) -> None:
         state.report.skip(f"comment {reason}")
         return
     author_id = state.author_ids.get(record.user_id) if record.user_id else None
-    if author_id is None:
+    by_guest = author_id is None
+    if by_guest:
         author_id = guest_for(session, record, state.guests, state.report, state.now)
     body_html, lost = text.render_imported(record.content, comment=True)
     state.report.lost(f"comment {record.wp_id}", lost)
@@ -291,12 +292,14 @@ def _comment(session: Session, state: _State, record: CommentRecord) -> None:
         comment = Comment(wp_id=record.wp_id)
         session.add(comment)
     comment.article_id = article_id
-    comment.author_id = author_id
+    if created or not (by_guest and not comment.author.is_guest):
+        comment.author_id = author_id  # a guest's comment claimed since stays its member's
     comment.parent_id = parent_id
     comment.depth = depth
     comment.body = record.content
     comment.body_html = body_html
-    comment.status = status
+    if created or comment.status not in (CommentStatus.HIDDEN, CommentStatus.DELETED):
+        comment.status = status  # a moderator's hiding or deleting here outlives re-imports
     comment.created_at = mapping.moment(record.date_local, record.date_gmt, state.zone) or state.now
     session.flush()
     if record.parent and parent_id is None:
