@@ -21,6 +21,7 @@ from app.models import (
     Topic,
     User,
     UserKind,
+    UserRole,
     article_topics,
     utcnow,
 )
@@ -263,3 +264,24 @@ def test_a_reply_to_a_guest_tells_the_guest_nothing(app, client, make):
         assert follower.id in told  # the notices were written, only not to the guest
         kinds = set(db.session.scalars(select(Notice.kind)))
         assert NoticeKind.FOLLOWED in kinds
+
+
+def test_every_imported_page_renders_for_readers_and_staff(app, client, make, theme_data):
+    from tests.support import login_as
+
+    run(app, theme_data)
+    with app.app_context():
+        articles = list(
+            db.session.scalars(select(Article.slug).where(Article.published_at <= utcnow()))
+        )
+        pages = list(db.session.scalars(select(Page.slug)))
+        guest = db.session.scalar(select(User.id).where(User.kind == UserKind.GUEST))
+    for slug in articles:
+        assert client.get(f"/articles/{slug}").status_code == 200, slug
+    for slug in pages:
+        assert client.get(f"/pages/{slug}").status_code == 200, slug
+    assert client.get("/").status_code == 200
+    assert client.get("/topics").status_code == 200
+    login_as(client, make.user(role=UserRole.ADMIN))
+    for address in ("/moderation/", "/admin/users", f"/admin/users/{guest}", "/admin/articles"):
+        assert client.get(address).status_code == 200, address
