@@ -25,6 +25,12 @@ KNOWN_SHORTCODES = frozenset(
         "ted", "spotify", "wpvideo", "recipe", "jetpack_subscription_form",
     }
 )  # fmt: skip
+# Block elements whose text WordPress does not put in a paragraph of its own.
+TEXT_HOSTS = frozenset(
+    {"li", "dt", "dd", "td", "th", "figure", "figcaption", "caption", "summary", "legend"}
+    | {"p", "pre"}
+    | {f"h{level}" for level in range(1, 7)}
+)
 # Enclosing shortcodes whose content is text worth keeping.
 KEEP_CONTENT = frozenset({"code", "sourcecode", "source"})
 BLOCK_TAGS = (
@@ -33,16 +39,23 @@ BLOCK_TAGS = (
     "aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary|iframe|object|"
     "embed|script|video|audio"
 )
-_BLOCK_START = re.compile(rf"^\s*</?(?:{BLOCK_TAGS})\b|^\s*<!--", re.IGNORECASE)
 _SHORTCODE = re.compile(r"\[(\[?)([a-zA-Z][\w-]*)(\s[^\]]*?)?(/?)\](?:(.*?)\[/\2\])?(\]?)", re.S)
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
-_PRE = re.compile(r"<pre\b.*?</pre>", re.IGNORECASE | re.S)
+_PRE = re.compile(r"(<pre\b[^>]*>)(.*?)(</pre\s*>)", re.IGNORECASE | re.S)
+_TAG = re.compile(r"<[^>]*>")
+_BEFORE_BLOCK = re.compile(rf"(<(?:{BLOCK_TAGS})[\s/>])", re.IGNORECASE)
+_AFTER_BLOCK = re.compile(rf"(</(?:{BLOCK_TAGS})>)", re.IGNORECASE)
+_LEADING_BLOCKS = re.compile(rf"^((?:\s*</?(?:{BLOCK_TAGS})\b[^>]*>)+)", re.IGNORECASE)
+_TRAILING_BLOCKS = re.compile(rf"((?:</?(?:{BLOCK_TAGS})\b[^>]*>\s*)+)$", re.IGNORECASE)
+_OPENING_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
 _LONE_URL = re.compile(r"^[ \t]*(https?://[^\s<>\"]+)[ \t]*$", re.MULTILINE)
 _FRAME = re.compile(
     r"<(iframe|embed|object|video|audio|source)\b[^>]*?\b(?:src|data)\s*=\s*[\"']([^\"']+)[\"'][^>]*>",
     re.IGNORECASE,
 )
 _DROPPED_ELEMENT = re.compile(r"<(script|style|form)\b.*?</\1\s*>", re.IGNORECASE | re.S)
+_HEADING = re.compile(r"<h([1-6])\b", re.IGNORECASE)
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 _BLOCK_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
@@ -113,26 +126,57 @@ def _embeds(text: str, dropped: list[str]) -> str:
     return _LONE_URL.sub(lambda match: _link(match[1]), text)
 
 
+def _paragraph(chunk: str) -> str:
+    """One chunk between blank lines: its text in a paragraph, its block tags around it."""
+    lead = _LEADING_BLOCKS.match(chunk)
+    head = lead[1] if lead else ""
+    rest = chunk[len(head) :]
+    trail = _TRAILING_BLOCKS.search(rest)
+    tail = trail[1] if trail else ""
+    middle = rest[: len(rest) - len(tail)].strip()
+    if not middle:
+        return head + tail
+    middle = re.sub(r"[ \t]*\n[ \t]*", "<br>\n", middle)
+    openings = _OPENING_TAG.findall(head)
+    if openings and openings[-1].lower() in TEXT_HOSTS:  # <li>text: no paragraph inside
+        return head + middle + tail
+    return f"{head}<p>{middle}</p>{tail}"
+
+
 def autop(text: str) -> str:
-    """WordPress's automatic paragraphs: blank lines part paragraphs, single ones break lines."""
+    """WordPress's automatic paragraphs, as its wpautop does them.
+
+    Blank lines part paragraphs and single line ends become ``<br>``, except around block
+    elements (lists, tables, quotes, figures, ...), which stay as they are. The text of a
+    ``<pre>`` is left untouched.
+    """
     kept: list[str] = []
 
     def keep(match: re.Match[str]) -> str:
-        kept.append(match[0])
-        return f"\x00{len(kept) - 1}\x00"
+        kept.append(match[2])
+        return f"{match[1]}\x00{len(kept) - 1}\x00{match[3]}"
 
-    text = _PRE.sub(keep, text.replace("\r\n", "\n").replace("\r", "\n"))
-    blocks = []
-    for chunk in re.split(r"\n\s*\n", text):
-        chunk = chunk.strip()
-        if not chunk:
-            continue
-        if _BLOCK_START.match(chunk) or re.fullmatch(r"\x00\d+\x00", chunk):
-            blocks.append(chunk)
-        else:
-            blocks.append("<p>" + re.sub(r"\s*\n\s*", "<br>\n", chunk) + "</p>")
-    joined = "\n".join(blocks)
-    return re.sub(r"\x00(\d+)\x00", lambda match: kept[int(match[1])], joined)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _PRE.sub(keep, text)
+    text = _TAG.sub(lambda match: match[0].replace("\n", " "), text)  # no breaks in tags
+    text = _BEFORE_BLOCK.sub(r"\n\n\1", text)
+    text = _AFTER_BLOCK.sub(r"\1\n\n", text)
+    chunks = [chunk.strip() for chunk in re.split(r"\n\s*\n", text) if chunk.strip()]
+    html_text = "".join(_paragraph(chunk) + "\n" for chunk in chunks)
+    return re.sub("\x00(\\d+)\x00", lambda match: kept[int(match[1])], html_text)
+
+
+def headings_from_h2(text: str) -> str:
+    """Headings renumbered from ``<h2>`` without gaps: the page's ``<h1>`` is the title.
+
+    WordPress authors pick heading levels by their look ("h3 after the title"); the levels
+    used keep their order and become h2, h3, ... so that none is skipped.
+    """
+    used = sorted({int(level) for level in _HEADING.findall(text)})
+    if not used:
+        return text
+    new = {level: min(2 + rank, 6) for rank, level in enumerate(used)}
+    return _HEADING_TAG.sub(lambda match: f"<{match[1]}h{new[int(match[2])]}", text)
 
 
 def prepare(source: str) -> Prepared:
@@ -141,4 +185,4 @@ def prepare(source: str) -> Prepared:
     text = _BLOCK_COMMENT.sub("", source)  # block editor markers such as <!-- wp:paragraph -->
     text = _shortcodes(text, dropped)
     text = _embeds(text, dropped)
-    return Prepared(autop(text), dropped)
+    return Prepared(headings_from_h2(autop(text)), dropped)

@@ -161,6 +161,9 @@ def render_article(source: str) -> str:
     return _clean(_article_markdown().render(source), ARTICLE_TAGS, ARTICLE_ATTRIBUTES, ARTICLE_REL)
 
 
+_LINK_WITHOUT_ADDRESS = re.compile(r"<a\b(?![^>]*\bhref=)[^>]*>(.*?)</a>", re.S)
+
+
 def render_imported(source: str, *, comment: bool = False) -> tuple[str, list[str]]:
     """HTML written in WordPress (a post, or a comment if *comment*) -> safe HTML.
 
@@ -175,7 +178,8 @@ def render_imported(source: str, *, comment: bool = False) -> tuple[str, list[st
         cleaned = _clean(prepared.html, COMMENT_TAGS, COMMENT_ATTRIBUTES, COMMENT_REL)
     else:
         cleaned = _clean(prepared.html, ARTICLE_TAGS, ARTICLE_ATTRIBUTES, ARTICLE_REL)
-    return cleaned, prepared.dropped
+    # A link whose address the cleaner refused (or that had none) is its text alone.
+    return _LINK_WITHOUT_ADDRESS.sub(r"\1", cleaned), prepared.dropped
 
 
 def images_without_alt(source: str) -> list[str]:
