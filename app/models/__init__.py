@@ -1,6 +1,6 @@
 """The data model. Import models from here."""
 
-from app.models.article import Article, ArticleSlug, Page, Topic, article_topics
+from app.models.article import Article, ArticleSlug, BodyFormat, Page, Topic, article_topics
 from app.models.base import UTCDateTime, utcnow
 from app.models.comment import (
     Comment,
@@ -33,6 +33,7 @@ __all__ = [
     "Article",
     "ArticleFollow",
     "ArticleSlug",
+    "BodyFormat",
     "Comment",
     "CommentDraft",
     "CommentRevision",

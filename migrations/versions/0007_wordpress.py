@@ -4,6 +4,7 @@ Revision ID: 0007
 Revises: 0005
 Create Date: 2026-11-29 07:00:00
 
+Articles and pages say whether their source is Markdown or imported HTML.
 Articles, pages, topics, comments and users keep the id they had in the WordPress site they
 were imported from, so importing the same export again updates them. Commenters without an
 account become guest users (no login; their address kept only for claiming). The old
@@ -27,6 +28,16 @@ def upgrade():
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("wp_id", sa.Integer(), nullable=True))
             batch.create_unique_constraint(f"uq_{table}_wp_id", ["wp_id"])
+    for table in ("articles", "pages"):
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(
+                sa.Column(
+                    "body_format",
+                    sa.Enum("markdown", "html", name="bodyformat", native_enum=False, length=20),
+                    nullable=False,
+                    server_default="markdown",
+                )
+            )
     with op.batch_alter_table("users") as batch:
         batch.add_column(
             sa.Column(
@@ -70,6 +81,9 @@ def downgrade():
         batch.drop_column("guest_key")
         batch.drop_column("wp_id")
         batch.drop_column("kind")
+    for table in ("articles", "pages"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("body_format")
     for table in WP_TABLES:
         with op.batch_alter_table(table) as batch:
             batch.drop_constraint(f"uq_{table}_wp_id", type_="unique")

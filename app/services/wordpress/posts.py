@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import text
-from app.models import Article, LegacyTarget, Page, Topic
+from app.models import Article, BodyFormat, LegacyTarget, Page, Topic
 from app.services.publishing import slug_owner
 from app.services.wordpress import mapping
 from app.services.wordpress.addresses import remember
@@ -115,6 +115,7 @@ def take_post(session: Session, state: ImportState, post: PostRecord) -> None:
     article.title = _title(post)
     article.author_id = state.authors.get(post.creator)
     article.author_name = (state.author_names.get(post.creator) or post.creator or "?")[:100]
+    article.body_format = BodyFormat.HTML
     article.body = post.content
     article.body_html = body_html
     summary = post.excerpt.strip() or None
@@ -160,6 +161,7 @@ def _page(session: Session, state: ImportState, post: PostRecord) -> None:
     else:
         page.revision += 1
     page.title = _title(post)
+    page.body_format = BodyFormat.HTML
     page.body = post.content
     page.body_html = body_html
     page.footer_position = post.menu_order
