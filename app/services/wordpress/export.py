@@ -73,7 +73,11 @@ def _gmt(moment: datetime | None) -> str:
 
 
 def _batches(session: Session, query) -> Iterator:  # noqa: ANN001
-    """Rows of *query* (ordered by id) a batch at a time, letting go of each batch."""
+    """Rows of *query* (ordered by id) a batch at a time.
+
+    The session holds loaded rows weakly, so each batch is let go of once it is written;
+    nothing is expunged, as the session may hold the logged-in admin's row.
+    """
     last = 0
     model = query.column_descriptions[0]["entity"]
     while True:
@@ -82,7 +86,6 @@ def _batches(session: Session, query) -> Iterator:  # noqa: ANN001
             return
         yield from rows
         last = rows[-1].id
-        session.expunge_all()
 
 
 def _status(article: Article, now: datetime) -> str:
