@@ -20,6 +20,7 @@ TOPIC_MAX = 80
 
 
 def take_term(session: Session, state: ImportState, term: Term) -> int | None:
+    """The topic of a category or tag (found by WordPress id, slug or name, else created)."""
     if term.kind not in mapping.TOPIC_TAXONOMIES:
         state.report.skip(f"term of taxonomy {term.kind or '?'}")
         return None
@@ -87,6 +88,7 @@ def _title(post: PostRecord) -> str:
 
 
 def take_post(session: Session, state: ImportState, post: PostRecord) -> None:
+    """A post as an article, a page as a fixed page; anything else is counted as skipped."""
     if post.post_type not in (mapping.ARTICLE_TYPE, mapping.PAGE_TYPE):
         state.report.skip(f"{post.post_type or 'item'} (no equivalent here)")
         return
@@ -138,6 +140,7 @@ def take_post(session: Session, state: ImportState, post: PostRecord) -> None:
 
 
 def _free_article_slug(session: Session, slug: str, wp_id: int) -> str:
+    """*slug*, or with the WordPress id added when an article here has or had it."""
     if slug_owner(session, slug) is None:
         return slug
     return f"{slug[:100]}-{wp_id}"

@@ -17,6 +17,7 @@ BATCH = 500
 
 
 def take_comment(session: Session, state: ImportState, record: CommentRecord) -> None:
+    """Create or update the comment; spam, trash and comments on pages are counted, not kept."""
     status = mapping.comment_status(record.approved)
     if status is None:
         state.report.skip(f"comment marked {record.approved or 'unknown'}")
@@ -69,7 +70,7 @@ def finish(session: Session, state: ImportState) -> None:
         comment = session.get(Comment, comment_id)
         if found is None or comment is None or found[1] != comment.article_id:
             state.report.warnings.append(
-                f"comment {comment_id}: its parent {parent_wp_id} is not in the file; "
+                f"comment {comment_id}: its parent {parent_wp_id} was not imported; "
                 "shown as a comment of its own"
             )
             continue
