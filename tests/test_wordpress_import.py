@@ -182,11 +182,13 @@ def test_importing_again_updates_and_adds_nothing(app):
 
 
 def test_replies_before_their_parent_find_it(app):
-    run(app, wxr(P(1, comments=[C(9, parent=8), C(8)])))
+    run(app, wxr(P(1, comments=[C(9, parent=8), C(10, parent=9), C(8)])))
     with app.app_context():
         reply = db.session.scalar(select(Comment).where(Comment.wp_id == 9))
         parent = db.session.scalar(select(Comment).where(Comment.wp_id == 8))
+        answer = db.session.scalar(select(Comment).where(Comment.wp_id == 10))
         assert reply.parent_id == parent.id and reply.depth == 2
+        assert answer.parent_id == reply.id and answer.depth == 3
 
 
 def test_guests_are_one_per_name_and_address_and_cannot_log_in(app, client):

@@ -65,6 +65,7 @@ def take_comment(session: Session, state: ImportState, record: CommentRecord) ->
 
 def finish(session: Session, state: ImportState) -> None:
     """Replies listed before their parent get it now; then the counts listings show."""
+    reattached: set[int] = set()  # articles whose depths need counting again
     for comment_id, parent_wp_id in state.orphans:
         found = state.comments.get(parent_wp_id)
         comment = session.get(Comment, comment_id)
@@ -75,8 +76,10 @@ def finish(session: Session, state: ImportState) -> None:
             )
             continue
         comment.parent_id, comment.depth = found[0], found[2] + 1
+        reattached.add(comment.article_id)
     session.flush()
-    _fix_depths(session, set(state.articles.values()))
+    # Otherwise every parent came before its replies and each depth was right when written.
+    _fix_depths(session, reattached)
     visible = (
         select(func.count(Comment.id))
         .where(Comment.article_id == Article.id, Comment.status == CommentStatus.VISIBLE)
