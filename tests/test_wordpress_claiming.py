@@ -141,3 +141,25 @@ def test_importing_again_keeps_claims_and_moderators_decisions(app, client, make
         assert db.session.scalar(select(Comment.status).where(Comment.wp_id == 5)) is (
             CommentStatus.VISIBLE
         )
+
+
+def test_registering_and_confirming_leads_to_the_offer(app, client):
+    from app.services import tokens
+    from tests.accounts_support import register
+
+    _import(app)
+    answer = register(
+        client,
+        username="anna_neu",
+        email="ANNA@example.net",
+        password="ein langes Passwort 42",
+        password_confirm="ein langes Passwort 42",
+    )
+    assert answer.status_code in (200, 302)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "anna_neu"))
+        token = tokens.confirmation_token(app.config["SECRET_KEY"], user, utcnow())
+    assert "/account/claim" not in client.get("/account").get_data(as_text=True)
+    confirmed = client.get(f"/confirm/{token}")
+    assert confirmed.headers["Location"].endswith("/account")
+    assert "/account/claim" in client.get("/account").get_data(as_text=True)
