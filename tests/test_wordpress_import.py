@@ -121,6 +121,8 @@ def test_theme_unit_test_data_arrives_with_states_parents_and_dates(app, theme_d
         )
     assert report.skipped["attachment (no equivalent here)"] > 0
     assert any("shortcode [gallery]" in line for line in report.losses)
+    assert report.unkept["commenters' web addresses (no place for them here)"] > 0
+    assert any("web addresses" in line for line in report.lines())
 
 
 def test_slashes_and_escaping_survive(app, shared_dir):

@@ -20,6 +20,8 @@ class ImportReport:
     updated: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)  # "reason" -> how many
     losses: list[str] = field(default_factory=list)  # markup not carried over, per item
+    # Fields with no place here, counted: "commenters' web addresses" -> how many.
+    unkept: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
 
     def skip(self, reason: str) -> None:
@@ -44,8 +46,9 @@ class ImportReport:
         if self.skipped:
             lines.append(f"Skipped ({sum(self.skipped.values())}):")
             lines += [f"  {reason}: {count}" for reason, count in sorted(self.skipped.items())]
-        if self.losses:
-            lines.append(f"Not carried over ({len(self.losses)}):")
+        if self.losses or self.unkept:
+            lines.append(f"Not carried over ({len(self.losses) + len(self.unkept)}):")
+            lines += [f"  {what}: {count}" for what, count in sorted(self.unkept.items())]
             lines += [f"  {line}" for line in self.losses]
         if self.warnings:
             lines.append(f"Warnings ({len(self.warnings)}):")

@@ -31,6 +31,8 @@ def take_comment(session: Session, state: ImportState, record: CommentRecord) ->
     by_guest = author_id is None
     if by_guest:
         author_id = guest_for(session, record, state.guests, state.report, state.now)
+    if record.url:
+        state.report.unkept["commenters' web addresses (no place for them here)"] += 1
     body_html, lost = text.render_imported(record.content, comment=True)
     state.report.lost(f"comment {record.wp_id}", lost)
     parent_id, depth = None, 1
