@@ -43,6 +43,10 @@ def test_a_confirmed_address_is_offered_its_comments(app, client, make):
     assert "/account/claim" in page
     listing = client.get("/account/claim").get_data(as_text=True)
     assert "Meins" in listing and "Auch meins" in listing and "Nicht meins" not in listing
+    assert "Kommentare aus dem alten Blog" in listing  # German unless asked otherwise
+    english = client.get("/account/claim", headers={"Accept-Language": "en"})
+    assert "Comments from the old blog" in english.get_data(as_text=True)
+    assert "anna@example.net" not in listing  # the page shows the comments, not the address
     # Offered, not done: nothing moved yet.
     assert _authors(app)["Meins"] == "Anna"
 
