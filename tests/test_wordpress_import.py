@@ -289,3 +289,23 @@ def test_every_imported_page_renders_for_readers_and_staff(app, client, make, th
     login_as(client, make.user(role=UserRole.ADMIN))
     for address in ("/moderation/", "/admin/users", f"/admin/users/{guest}", "/admin/articles"):
         assert client.get(address).status_code == 200, address
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
+def test_every_wxr_version_is_read(app, version):
+    data = wxr(P(1, comments=[C(5)])).replace(b"export/1.2/", f"export/{version}/".encode())
+    report = run(app, data)
+    assert report.created["articles"] == 1 and report.created["comments"] == 1
+    assert report.created["topics"] == 2
+
+
+def test_valid_wxr_1_1_from_the_corpus(app, shared_dir):
+    report = run(app, (shared_dir / "corpora" / "wxr" / "valid-wxr-1.1.xml").read_bytes())
+    assert report.created["articles"] == 1 and report.created["pages"] == 1
+    assert report.created["comments"] == 1
+    assert report.skipped["term of taxonomy post_tax"] == 1
+    with app.app_context():
+        article = db.session.scalar(select(Article).where(Article.wp_id == 1))
+        assert {t.name for t in article.topics} == {"alpha", "Clippable"}
+        assert article.author_name == "John Doe"
+        assert article.published_at == datetime(2010, 10, 16, 20, 53, 18, tzinfo=UTC)
