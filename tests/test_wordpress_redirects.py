@@ -127,3 +127,15 @@ def test_an_old_comment_fragment_is_handed_back_by_a_script(client, site):
         as_text=True
     )
     assert _moved(client, "/?replytocom=32") == f"/comments/{site['comment']}"
+
+
+def test_an_address_with_letters_beyond_ascii_is_found(app, client):
+    data = wxr(P(21, title="Größe", slug="gr%c3%b6%c3%9fe", date="2013-05-06 07:00:00"))
+    with app.app_context():
+        import_wxr(db.session, io.BytesIO(data), now=utcnow(), zone=ZoneInfo("UTC"))
+        slug = db.session.scalar(select(Article.slug).where(Article.wp_id == 21))
+    assert slug == "groesse"
+    for old in ("/2013/05/06/gr%C3%B6%C3%9Fe/", "/gr%c3%b6%c3%9fe/", "/Größe/"):
+        answer = client.get(old)
+        assert answer.status_code == 301, old
+        assert answer.headers["Location"] == "/articles/groesse?from=wordpress"
