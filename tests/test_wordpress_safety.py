@@ -143,7 +143,7 @@ def test_importing_a_large_export_needs_bounded_memory(app, tmp_path):
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
     assert report.created["comments"] > 400
-    assert peak < size / 3, (peak, size)  # about 1.8 MB for 5.8 MB, the same for larger files
+    assert peak < size / 3, (peak, size)  # about 1.8 MB for this 5.8 MB file
 
 
 def test_the_reader_hands_comments_on_after_their_post():
