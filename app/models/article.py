@@ -33,7 +33,7 @@ class Topic(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     slug: Mapped[str] = mapped_column(String(100), unique=True)
-    wp_id: Mapped[int | None] = mapped_column(unique=True)  # the WordPress term id
+    wp_id: Mapped[int | None] = mapped_column(unique=True, index=True)  # the WordPress term id
 
     def __repr__(self) -> str:
         return f"<Topic {self.slug}>"
@@ -84,7 +84,7 @@ class Article(db.Model):
     revision: Mapped[int] = mapped_column(default=1)
     # Raised whenever anything the rendered discussion shows changes; part of cache keys.
     discussion_version: Mapped[int] = mapped_column(default=1)
-    wp_id: Mapped[int | None] = mapped_column(unique=True)  # the WordPress post id
+    wp_id: Mapped[int | None] = mapped_column(unique=True, index=True)  # the WordPress post id
 
     topics: Mapped[list[Topic]] = relationship(
         secondary=article_topics, order_by=Topic.name, lazy="selectin"
@@ -127,4 +127,4 @@ class Page(db.Model):
     footer_position: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revision: Mapped[int] = mapped_column(default=1)
-    wp_id: Mapped[int | None] = mapped_column(unique=True)  # the WordPress post id
+    wp_id: Mapped[int | None] = mapped_column(unique=True, index=True)  # the WordPress post id

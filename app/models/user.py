@@ -71,9 +71,9 @@ class User(UserMixin, db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     kind: Mapped[UserKind] = mapped_column(str_enum(UserKind), default=UserKind.ACCOUNT)
     # The author's id in the WordPress site an import came from; re-imports find the row by it.
-    wp_id: Mapped[int | None] = mapped_column(unique=True)
+    wp_id: Mapped[int | None] = mapped_column(unique=True, index=True)
     # A guest's identity in imports (a digest of name and address), so re-imports reuse it.
-    guest_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    guest_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     # A guest's address in email_key form, kept only so its owner can claim the comments:
     # never shown, never mailed.
     claim_email: Mapped[str | None] = mapped_column(String(254), index=True)
