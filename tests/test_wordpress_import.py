@@ -309,3 +309,23 @@ def test_valid_wxr_1_1_from_the_corpus(app, shared_dir):
         assert {t.name for t in article.topics} == {"alpha", "Clippable"}
         assert article.author_name == "John Doe"
         assert article.published_at == datetime(2010, 10, 16, 20, 53, 18, tzinfo=UTC)
+
+
+def test_imported_articles_and_comments_are_found_by_the_search(app, client):
+    from tests.search_support import finds_article, finds_comment
+
+    run(
+        app,
+        wxr(
+            P(
+                1,
+                slug="pfandbriefe",
+                content="Über <strong>Pfandbriefe</strong> und Sparbriefe.",
+                comments=[C(5, content="Bundesanleihen sind mir lieber.")],
+            )
+        ),
+    )
+    with app.app_context():
+        comment_id = db.session.scalar(select(Comment.id).where(Comment.wp_id == 5))
+    assert finds_article(client, "Pfandbrief", "pfandbriefe")
+    assert finds_comment(client, "Bundesanleihe", comment_id)
