@@ -39,12 +39,13 @@ def take_term(session: Session, state: ImportState, term: Term) -> int | None:
         session.add(topic)
         session.flush()
         state.report.created["topics"] += 1
-    else:
+    elif topic.id not in state.topic_ids:  # not one this import made or met already
         if topic.wp_id is None and term.wp_id is not None:
             clash = session.scalar(select(Topic.id).where(Topic.wp_id == term.wp_id))
             if clash is None:
                 topic.wp_id = term.wp_id
         state.report.updated["topics"] += 1
+    state.topic_ids.add(topic.id)
     key = (term.kind, term.slug.lower())
     state.topics[key] = topic.id
     state.term_parents[key] = term.parent.lower()

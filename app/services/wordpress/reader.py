@@ -9,6 +9,7 @@ each right after the post they belong to.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -301,7 +302,8 @@ def read_wxr(stream: IO[bytes], on_read: Callable[[int], None] | None = None) ->
                 channel.remove(element)
     except ParseError as error:
         line, column = getattr(error, "position", (0, 0))
-        raise WxrError(f"malformed XML at line {line}, column {column + 1}: {error.msg}") from None
+        reason = re.sub(r":? ?line \d+, column \d+$", "", str(error.msg)) or "not well-formed"
+        raise WxrError(f"malformed XML at line {line}, column {column + 1}: {reason}") from None
     except DefusedXmlException as error:
         raise WxrError(
             "refused: the file declares entities or refers to external ones "

@@ -22,6 +22,7 @@ class ImportState:
     author_names: dict[str, str] = field(default_factory=dict)  # login -> display name
     author_ids: dict[int, int] = field(default_factory=dict)  # WordPress user id -> user id
     topics: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, slug) -> id
+    topic_ids: set[int] = field(default_factory=set)  # the topics met so far
     term_parents: dict[tuple[str, str], str] = field(default_factory=dict)
     articles: dict[int, int] = field(default_factory=dict)  # WordPress post id -> id
     pages: set[int] = field(default_factory=set)
