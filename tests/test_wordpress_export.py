@@ -174,3 +174,24 @@ def test_the_admin_download_with_addresses(app, client, make):
     login_as(client, admin)
     assert b"chefin@example.org" not in client.get("/admin/export/wordpress.xml").data
     assert b"chefin@example.org" in client.get("/admin/export/wordpress.xml?emails=1").data
+
+
+def test_the_export_is_written_as_it_is_read(app, tmp_path):
+    import tracemalloc
+
+    text = "Ein Kommentar über Zinsen, Anleihen und die Geduld der Sparer. " * 8
+    posts = [
+        P(n, slug=f"a{n}", comments=[C(n * 1000 + i, content=text) for i in range(60)])
+        for n in range(1, 41)
+    ]
+    import_bytes(app, wxr(*posts))
+    export_bytes(app)  # once to warm up: modules, statements, the first query plans
+    out = tmp_path / "site.xml"
+    with app.app_context(), out.open("wb") as stream:
+        tracemalloc.start()
+        write_wxr(db.session, stream, site_name="D", base_url="http://x", zone=BERLIN, now=utcnow())
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    size = out.stat().st_size
+    assert size > 1_500_000
+    assert peak < size / 3, (peak, size)
