@@ -329,3 +329,19 @@ def test_imported_articles_and_comments_are_found_by_the_search(app, client):
         comment_id = db.session.scalar(select(Comment.id).where(Comment.wp_id == 5))
     assert finds_article(client, "Pfandbrief", "pfandbriefe")
     assert finds_comment(client, "Bundesanleihe", comment_id)
+
+
+def test_the_more_mark_gives_the_teaser_of_lists(app):
+    run(
+        app,
+        wxr(
+            P(1, slug="mit-mehr", content="Der Anfang.\n\n<!--more-->\n\nDer lange Rest."),
+            P(2, slug="ohne", content="Alles in einem."),
+        ),
+    )
+    with app.app_context():
+        marked = db.session.scalar(select(Article).where(Article.wp_id == 1))
+        assert marked.excerpt == "Der Anfang."
+        assert "Der lange Rest." in marked.body_html and "more" not in marked.body_html
+        plain = db.session.scalar(select(Article).where(Article.wp_id == 2))
+        assert plain.excerpt == "Alles in einem."

@@ -123,7 +123,8 @@ def take_post(session: Session, state: ImportState, post: PostRecord) -> None:
     article.body_html = body_html
     summary = post.excerpt.strip() or None
     article.summary = summary
-    article.excerpt = text.excerpt(text.render_imported(summary)[0] if summary else body_html)
+    teaser = summary or _before_more(post.content)
+    article.excerpt = text.excerpt(text.render_imported(teaser)[0] if teaser else body_html)
     article.published_at = mapping.article_published_at(post, when)
     article.comments_open = post.comment_status == "open"
     article.updated_at = state.now
@@ -138,6 +139,12 @@ def take_post(session: Session, state: ImportState, post: PostRecord) -> None:
         article.id,
         state.report,
     )
+
+
+def _before_more(content: str) -> str | None:
+    """The teaser WordPress shows in lists: the text before ``<!--more-->``, if marked."""
+    head, marker, _ = content.partition("<!--more")
+    return (head.strip() or None) if marker else None
 
 
 def _free_article_slug(session: Session, slug: str, wp_id: int) -> str:
