@@ -138,6 +138,11 @@ def test_slashes_and_escaping_survive(app, shared_dir):
         assert {'a \\"great\\" category', "foo\\'bar"} <= names
 
 
+def _as_xml_reads_it(value: str) -> str:
+    """What an XML parser hands back of *value*: line ends unified (XML 1.0, 2.11)."""
+    return xml_safe(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def test_blns_in_titles_and_comments(app, shared_dir):
     strings = json.loads((shared_dir / "corpora" / "blns.json").read_text("utf-8"))
     posts = [
@@ -157,8 +162,11 @@ def test_blns_in_titles_and_comments(app, shared_dir):
         for post in posts:
             article = stored[post.wp_id]
             assert article.title == (plain_text(xml_safe(post.title))[:200] or f"#{post.wp_id}")
+            assert article.body == _as_xml_reads_it(post.content)  # the source, unchanged
             assert "<script" not in article.body_html.lower()
+        sources = {post.comments[0].wp_id: post.comments[0].content for post in posts}
         for comment in db.session.scalars(select(Comment)):
+            assert comment.body == _as_xml_reads_it(sources[comment.wp_id])
             assert "<script" not in comment.body_html.lower()
             assert "onerror" not in comment.body_html.lower() or "&lt;" in comment.body_html
 
