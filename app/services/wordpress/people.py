@@ -69,7 +69,11 @@ def upsert_author(session: Session, author: Author, report: ImportReport, now: d
 
 
 def guest_for(
-    session: Session, comment: CommentRecord, known: dict[str, int], report: ImportReport, now
+    session: Session,
+    comment: CommentRecord,
+    known: dict[str, int],
+    report: ImportReport,
+    now: datetime,
 ) -> int:
     """The guest user who wrote *comment*, one per name and address."""
     key = guest_key(comment)

@@ -269,7 +269,7 @@ def read_wxr(stream: IO[bytes], on_read: Callable[[int], None] | None = None) ->
                         raise WxrError(f"not a WordPress export: the document is <{tag}>")
                 elif tag == "channel" and channel is None:
                     channel = element
-                elif tag == "item" and element is not None and depth == 3:
+                elif tag == "item" and depth == 3:
                     item, post = element, None
                 continue
             depth -= 1
