@@ -58,15 +58,15 @@ def import_wxr(
                 session.expunge_all()
                 state.pending = 0
         finish(session, state)
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
     except Exception as error:
         session.rollback()
         if isinstance(error, ImportFailed):
             raise
         raise ImportFailed(str(error).splitlines()[0] if str(error) else repr(error)) from error
-    if dry_run:
-        session.rollback()
-    else:
-        session.commit()
     return state.report
 
 
