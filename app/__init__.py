@@ -44,13 +44,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, errors, i18n, links, security, templating
+    from app import cli, errors, i18n, legacy_links, links, security, templating
 
     i18n.init_app(app)
     links.init_app(app)
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    legacy_links.init_app(app)
     cli.init_app(app)
     front_cache.init_members(app)
     return app

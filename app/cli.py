@@ -92,8 +92,11 @@ def demo_command() -> None:
 
 def init_app(app: Flask) -> None:
     from app.search.commands import search_cli
+    from app.wordpress_cli import export_cli, import_cli
 
     app.cli.add_command(search_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(articles_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(import_cli)
+    app.cli.add_command(export_cli)

@@ -134,11 +134,21 @@ def _linker(rel: str) -> Linker:
     return Linker(callbacks=[_set_rel(rel)], skip_tags={"pre", "code"}, parse_email=False)
 
 
+# The linker escapes the text of the elements it skips once more ("&lt;" -> "&amp;lt;"), so
+# `<b>` in a code span would show as "&lt;b&gt;". What the cleaner hands on holds no bare "&",
+# so taking back exactly one level inside those elements gives the text as it was.
+_SKIPPED = re.compile(r"(<(pre|code)\b[^>]*>)(.*?)(</\2>)", re.S)
+
+
+def _unescape_skipped(linked: str) -> str:
+    return _SKIPPED.sub(lambda match: match[1] + match[3].replace("&amp;", "&") + match[4], linked)
+
+
 def _clean(raw_html: str, tags: frozenset[str], attributes: dict, rel: str) -> str:
     cleaned = bleach.clean(
         raw_html, tags=tags, attributes=attributes, protocols=PROTOCOLS, strip=True
     )
-    return _linker(rel).linkify(cleaned)
+    return _unescape_skipped(_linker(rel).linkify(cleaned))
 
 
 def render_comment(source: str) -> str:
@@ -149,6 +159,27 @@ def render_comment(source: str) -> str:
 def render_article(source: str) -> str:
     """An article's Markdown -> safe HTML, with the wider allow-list articles need."""
     return _clean(_article_markdown().render(source), ARTICLE_TAGS, ARTICLE_ATTRIBUTES, ARTICLE_REL)
+
+
+_LINK_WITHOUT_ADDRESS = re.compile(r"<a\b(?![^>]*\bhref=)[^>]*>(.*?)</a>", re.S)
+
+
+def render_imported(source: str, *, comment: bool = False) -> tuple[str, list[str]]:
+    """HTML written in WordPress (a post, or a comment if *comment*) -> safe HTML.
+
+    The trusted-ish input of an import: its paragraphs, captions and embeds are carried
+    over (app.imported_html), then it is cleaned against the same allow-list as what is
+    written here. Returns the HTML and what could not be carried over.
+    """
+    from app.imported_html import prepare
+
+    prepared = prepare(source)
+    if comment:
+        cleaned = _clean(prepared.html, COMMENT_TAGS, COMMENT_ATTRIBUTES, COMMENT_REL)
+    else:
+        cleaned = _clean(prepared.html, ARTICLE_TAGS, ARTICLE_ATTRIBUTES, ARTICLE_REL)
+    # A link whose address the cleaner refused (or that had none) is its text alone.
+    return _LINK_WITHOUT_ADDRESS.sub(r"\1", cleaned), prepared.dropped
 
 
 def images_without_alt(source: str) -> list[str]:

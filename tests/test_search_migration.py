@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from app.extensions import db
+from app.models import UTCDateTime, utcnow
 from app.search import schema
 from tests.search_support import finds_article, finds_comment
 
@@ -20,6 +22,38 @@ def _search_objects() -> set[str]:
     return found
 
 
+def _comment_at_0004(article_id: int, author_id: int, body: str) -> int:
+    """A comment written with only the columns revision 0004 has (later ones add more)."""
+    comments = sa.table(
+        "comments",
+        sa.column("article_id"),
+        sa.column("author_id"),
+        sa.column("depth"),
+        sa.column("body"),
+        sa.column("body_html"),
+        sa.column("status"),
+        sa.column("flag_count"),
+        sa.column("created_at", UTCDateTime()),
+        sa.column("id"),
+    )
+    new_id = db.session.execute(
+        sa.insert(comments)
+        .values(
+            article_id=article_id,
+            author_id=author_id,
+            depth=1,
+            body=body,
+            body_html=f"<p>{body}</p>",
+            status="visible",
+            flag_count=0,
+            created_at=utcnow(),
+        )
+        .returning(comments.c.id)
+    ).scalar_one()
+    db.session.commit()
+    return new_id
+
+
 def test_upgrading_indexes_existing_rows_and_downgrading_removes_the_index(app, client, make):
     writer = make.user("Schreiber")
     article = make.article("Vorhandener Beitrag", body="Über Festgeld und Sparbriefe.")
@@ -31,14 +65,14 @@ def test_upgrading_indexes_existing_rows_and_downgrading_removes_the_index(app, 
             downgrade(revision="0004")  # just below the index: the models match the schema
             assert _search_objects() == set()
             db.session.remove()
-            meanwhile = make.comment(article, writer, "Ohne Index geschrieben: Pfandbriefe.")
+            meanwhile = _comment_at_0004(article.id, writer.id, "Ohne Index: Pfandbriefe.")
         finally:
             upgrade()
         assert _search_objects() == present
     after = make.comment(article, writer, "Nach dem Upgrade: Festgeld.")
     assert finds_article(client, "Sparbrief", article.slug)
     assert finds_comment(client, "Bundesanleihe", before.id)
-    assert finds_comment(client, "Pfandbrief", meanwhile.id)
+    assert finds_comment(client, "Pfandbrief", meanwhile)
     assert finds_comment(client, "Festgeld", after.id)
 
 

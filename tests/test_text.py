@@ -128,3 +128,13 @@ def test_the_text_of_rendered_html_is_its_plain_text():
     for source in sources:
         for rendered in (render_comment(source), render_article(source)):
             assert text_of_rendered(rendered) == plain_text(rendered)
+
+
+def test_code_keeps_its_text_escaped_once():
+    from app.text import render_article, render_comment, render_imported
+
+    assert "<code>&lt;b&gt; &amp; i</code>" in render_comment("`<b> & i`")
+    assert "<code>&lt;b&gt;</code>" in render_article("Use `<b>` here")
+    once = render_imported("The <code>&lt;cite&gt;</code> tag")[0]
+    assert "<code>&lt;cite&gt;</code>" in once
+    assert render_imported(once)[0] == once

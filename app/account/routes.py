@@ -23,7 +23,7 @@ from app.auth.sessions import end_session, renew_session
 from app.extensions import db
 from app.i18n import select_locale
 from app.models import User, utcnow
-from app.services import account_data, account_settings, throttle
+from app.services import account_data, account_settings, claiming, throttle
 from app.services.errors import DomainError
 from app.whole_numbers import page_arg
 
@@ -47,7 +47,10 @@ def _page(status: int = 200, **given: Any):  # noqa: ANN202
     }
     forms.update(given)
     recent = account_data.own_comments(db.session, me.id, 1, RECENT_COMMENTS)
-    return render_template("account/index.html", recent=recent, **forms), status
+    claimable = claiming.claimable_count(db.session, me)
+    return render_template(
+        "account/index.html", recent=recent, claimable=claimable, **forms
+    ), status
 
 
 def _password_key() -> str:

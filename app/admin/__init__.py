@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from app.admin import articles, labels, pages, settings, users  # noqa: E402, F401
+from app.admin import articles, export, labels, pages, settings, users  # noqa: E402, F401

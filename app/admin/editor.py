@@ -21,10 +21,11 @@ from app.admin.expired import EXPIRED_STATUS, token_expired
 from app.admin.forms import ArticleForm, local_input, parse_local
 from app.extensions import db
 from app.i18n import site_timezone
-from app.models import Article, ArticleSlug, Topic, utcnow
+from app.models import Article, ArticleSlug, BodyFormat, Topic, utcnow
 from app.services import publishing
 from app.services.article_admin import ArticleState, state_of
 from app.services.errors import DomainError, InvalidInput
+from app.services.publishing import render_body
 from app.services.slugs import slugify
 from app.whole_numbers import parse_id
 
@@ -177,9 +178,10 @@ def render(form: ArticleForm, article: Article | None, **extra: Any):  # noqa: A
     }
     if extra.pop("preview", False):
         body = (form.body.data or "").replace("\r\n", "\n")
-        context["preview_html"] = text.render_article(body)
+        body_format = article.body_format if article is not None else BodyFormat.MARKDOWN
+        context["preview_html"] = render_body(body, body_format)
         context["preview_excerpt"] = text.excerpt(
-            text.render_article(form.summary.data)
+            render_body(form.summary.data, body_format)
             if (form.summary.data or "").strip()
             else context["preview_html"]
         )

@@ -97,6 +97,7 @@ def admin_navigation() -> dict:
             ("admin.articles", _("Articles")),
             ("admin.pages", _("Pages")),
             ("admin.users", _("People")),
+            ("admin.export", _("Export")),
         ]
         if "admin.settings" in current_app.view_functions:
             sections.append(("admin.settings", _("Settings")))

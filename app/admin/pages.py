@@ -12,10 +12,11 @@ from app.admin import bp
 from app.admin.expired import EXPIRED_STATUS, token_expired
 from app.admin.forms import ConfirmForm, PageForm, parse_position
 from app.extensions import csrf, db
-from app.models import Page, utcnow
+from app.models import BodyFormat, Page, utcnow
 from app.permissions import admin_required
 from app.services import pages as page_service
 from app.services.errors import DomainError
+from app.services.publishing import render_body
 from app.services.slugs import slugify
 from app.whole_numbers import parse_id
 
@@ -66,7 +67,7 @@ def _editor(form: PageForm, page: Page | None):  # noqa: ANN202
         return _render(
             form,
             page,
-            preview_html=text.render_article(body),
+            preview_html=render_body(body, page.body_format if page else BodyFormat.MARKDOWN),
             missing_alt=text.images_without_alt(body),
         )
     try:

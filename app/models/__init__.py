@@ -1,6 +1,6 @@
 """The data model. Import models from here."""
 
-from app.models.article import Article, ArticleSlug, Page, Topic, article_topics
+from app.models.article import Article, ArticleSlug, BodyFormat, Page, Topic, article_topics
 from app.models.base import UTCDateTime, utcnow
 from app.models.comment import (
     Comment,
@@ -10,6 +10,7 @@ from app.models.comment import (
     Flag,
     FlagReason,
 )
+from app.models.legacy import LegacyPath, LegacyTarget
 from app.models.moderation import (
     ModerationAction,
     ModerationEvent,
@@ -25,19 +26,22 @@ from app.models.notification import (
     NoticeKind,
     NotificationSettings,
 )
-from app.models.user import AccountState, User, UserRole, email_key, username_key
+from app.models.user import AccountState, User, UserKind, UserRole, email_key, username_key
 
 __all__ = [
     "AccountState",
     "Article",
     "ArticleFollow",
     "ArticleSlug",
+    "BodyFormat",
     "Comment",
     "CommentDraft",
     "CommentRevision",
     "CommentStatus",
     "Flag",
     "FlagReason",
+    "LegacyPath",
+    "LegacyTarget",
     "MailState",
     "ModerationAction",
     "ModerationEvent",
@@ -52,6 +56,7 @@ __all__ = [
     "Topic",
     "UTCDateTime",
     "User",
+    "UserKind",
     "UserRole",
     "article_topics",
     "email_key",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime, str_enum, utcnow
 
 article_topics = Table(
     "article_topics",
@@ -19,12 +20,20 @@ article_topics = Table(
 )
 
 
+class BodyFormat(enum.StrEnum):
+    """What the stored source of an article or page is written in."""
+
+    MARKDOWN = "markdown"  # written here
+    HTML = "html"  # imported from WordPress: HTML as WordPress keeps it
+
+
 class Topic(db.Model):
     __tablename__ = "topics"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     slug: Mapped[str] = mapped_column(String(100), unique=True)
+    wp_id: Mapped[int | None] = mapped_column(unique=True, index=True)  # the WordPress term id
 
     def __repr__(self) -> str:
         return f"<Topic {self.slug}>"
@@ -57,6 +66,9 @@ class Article(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
+    body_format: Mapped[BodyFormat] = mapped_column(
+        str_enum(BodyFormat), default=BodyFormat.MARKDOWN, server_default="markdown"
+    )
     summary: Mapped[str | None] = mapped_column(Text)  # typed by the editor, optional
     excerpt: Mapped[str] = mapped_column(Text, default="")  # plain text shown in lists
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None: a draft
@@ -72,6 +84,7 @@ class Article(db.Model):
     revision: Mapped[int] = mapped_column(default=1)
     # Raised whenever anything the rendered discussion shows changes; part of cache keys.
     discussion_version: Mapped[int] = mapped_column(default=1)
+    wp_id: Mapped[int | None] = mapped_column(unique=True, index=True)  # the WordPress post id
 
     topics: Mapped[list[Topic]] = relationship(
         secondary=article_topics, order_by=Topic.name, lazy="selectin"
@@ -108,6 +121,10 @@ class Page(db.Model):
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     body: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
+    body_format: Mapped[BodyFormat] = mapped_column(
+        str_enum(BodyFormat), default=BodyFormat.MARKDOWN, server_default="markdown"
+    )
     footer_position: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revision: Mapped[int] = mapped_column(default=1)
+    wp_id: Mapped[int | None] = mapped_column(unique=True, index=True)  # the WordPress post id

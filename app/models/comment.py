@@ -71,6 +71,7 @@ class Comment(db.Model):
     # A digest of the form's submission key, its reply target and its text; None for
     # comments that came in another way (imports, the demo).
     submission_key: Mapped[str | None] = mapped_column(String(64))
+    wp_id: Mapped[int | None] = mapped_column(unique=True, index=True)  # the WordPress comment id
 
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 

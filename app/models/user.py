@@ -24,6 +24,13 @@ class UserRole(enum.StrEnum):
 ROLE_RANK = {UserRole.MEMBER: 0, UserRole.MODERATOR: 1, UserRole.ADMIN: 2}
 
 
+class UserKind(enum.StrEnum):
+    """An account someone logs in with, or the name of an imported commenter without one."""
+
+    ACCOUNT = "account"
+    GUEST = "guest"
+
+
 class AccountState(enum.StrEnum):
     ACTIVE = "active"
     BANNED = "banned"
@@ -62,13 +69,25 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    kind: Mapped[UserKind] = mapped_column(str_enum(UserKind), default=UserKind.ACCOUNT)
+    # The author's id in the WordPress site an import came from; re-imports find the row by it.
+    wp_id: Mapped[int | None] = mapped_column(unique=True, index=True)
+    # A guest's identity in imports (a digest of name and address), so re-imports reuse it.
+    guest_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    # A guest's address in email_key form, kept only so its owner can claim the comments:
+    # never shown, never mailed.
+    claim_email: Mapped[str | None] = mapped_column(String(254), index=True)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses logins of inactive users
-        return self.state is not AccountState.DELETED
+        return self.state is not AccountState.DELETED and self.kind is not UserKind.GUEST
+
+    @property
+    def is_guest(self) -> bool:
+        return self.kind is UserKind.GUEST
 
     @property
     def display_name(self) -> str:

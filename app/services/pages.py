@@ -10,10 +10,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app import text
 from app.models import Page
 from app.services.errors import Conflict, InvalidInput
-from app.services.publishing import TITLE_MAX, check_body
+from app.services.publishing import TITLE_MAX, check_body, render_body
 from app.services.slugs import is_valid_slug, slugify
 
 
@@ -59,8 +58,8 @@ def _check_title(raw: str) -> str:
 
 def _apply(page: Page, data: PageInput, now: datetime) -> None:
     page.title = _check_title(data.title)
-    page.body = check_body(data.body)
-    page.body_html = text.render_article(page.body)
+    page.body = check_body(data.body, page.body_format)
+    page.body_html = render_body(page.body, page.body_format)
     page.footer_position = data.footer_position
     page.updated_at = now
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import text
-from app.models import Article, ArticleSlug, Topic
+from app.models import Article, ArticleSlug, BodyFormat, Topic
 from app.services import articles as reading
 from app.services.errors import Conflict, InvalidInput
 from app.services.slugs import is_valid_slug, slugify
@@ -98,11 +98,20 @@ def _check_slug(session: Session, slug: str, article: Article | None) -> None:
         raise SlugTaken(_l("Another article has or had this slug; choose another."))
 
 
-def check_body(body: str) -> str:
+def render_body(source: str, body_format: BodyFormat = BodyFormat.MARKDOWN) -> str:
+    """The HTML of an article's or page's source: Markdown, or HTML imported from WordPress."""
+    if body_format is BodyFormat.HTML:
+        return text.render_imported(source)[0]
+    return text.render_article(source)
+
+
+def check_body(body: str, body_format: BodyFormat = BodyFormat.MARKDOWN) -> str:
     """The Markdown of an article or page, with line ends unified; refuses images without alt."""
     body = body.replace("\r\n", "\n").replace("\r", "\n")
     if len(body) > BODY_MAX:
         raise InvalidInput(_l("The text is too long."), field="body")
+    if body_format is BodyFormat.HTML:
+        return body  # imported: its images are as the old blog had them
     missing = text.images_without_alt(body)
     if missing:
         raise InvalidInput(
@@ -135,17 +144,19 @@ def _apply(session: Session, article: Article, data: ArticleInput, now: datetime
             _l("Please give an author name of at most %(num)d characters.", num=AUTHOR_MAX),
             field="author_name",
         )
-    body = check_body(data.body)
+    body = check_body(data.body, article.body_format)
     summary = (data.summary or "").strip() or None
     if summary and len(summary) > SUMMARY_MAX:
         raise InvalidInput(_l("The excerpt is too long."), field="summary")
     article.author_name = author
     article.author_id = data.author_id
     article.body = body
-    article.body_html = text.render_article(body)
+    article.body_html = render_body(body, article.body_format)
     article.summary = summary
     article.excerpt = (
-        text.excerpt(text.render_article(summary)) if summary else text.excerpt(article.body_html)
+        text.excerpt(render_body(summary, article.body_format))
+        if summary
+        else text.excerpt(article.body_html)
     )
     article.topics = find_or_create_topics(session, data.topics)
     article.published_at = data.published_at
@@ -242,7 +253,10 @@ def update_article(
     was_public = article.is_public_at(now)
     before = _listing_shape(article, now)
     neighbours = public_neighbour_ids(session, article, now)
-    content_changed = (" ".join(data.title.split()), check_body(data.body)) != (
+    content_changed = (
+        " ".join(data.title.split()),
+        check_body(data.body, article.body_format),
+    ) != (
         article.title,
         article.body,
     )

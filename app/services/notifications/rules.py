@@ -24,6 +24,7 @@ from app.models import (
     NoticeKind,
     NotificationSettings,
     User,
+    UserKind,
     UserRole,
 )
 
@@ -142,8 +143,12 @@ def banned_now(now: datetime) -> ColumnElement[bool]:
 
 
 def may_be_told(now: datetime) -> ColumnElement[bool]:
-    """SQL condition on User: an account that gets notices (not erased, not banned)."""
-    return and_(User.state != AccountState.DELETED, not_(banned_now(now)))
+    """SQL condition on User: an account that gets notices (not erased, not banned, no guest)."""
+    return and_(
+        User.state != AccountState.DELETED,
+        User.kind == UserKind.ACCOUNT,
+        not_(banned_now(now)),
+    )
 
 
 def is_staff() -> ColumnElement[bool]:
@@ -160,8 +165,8 @@ def wants_moderation_mails() -> ColumnElement[bool]:
 
 def recipient_may_hear(kind: NoticeKind, user: User, now: datetime) -> bool:
     """The account may get this notice's mail now (a ban's own notice goes to the banned)."""
-    if user.is_deleted or not user.email or not user.is_confirmed:
-        return False  # never to an address its owner has not confirmed
+    if user.is_deleted or user.is_guest or not user.email or not user.is_confirmed:
+        return False  # never to an address its owner has not confirmed, never to a guest
     if kind is NoticeKind.BANNED:
         return user.is_banned_at(now)
     if kind is NoticeKind.WAITING and not user.has_role(UserRole.MODERATOR):
