@@ -41,8 +41,8 @@ def nav_topics() -> list[topic_service.TopicSummary]:
 def article_author_id(article: Any) -> int | None:
     """The account that wrote *article*, to mark its comments in the thread.
 
-    Some threads are rendered with a light stand-in for the article (ids and versions only,
-    app/articles/member_page.py); its author is then read once per request.
+    Should a thread be rendered with a light stand-in for the article (ids and versions
+    only), its author is read once per request.
     """
     if article is None or hasattr(article, "author_id"):
         return getattr(article, "author_id", None)

@@ -16,8 +16,8 @@ from flask import abort, current_app, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.caching.fragments import ThreadView
 from app.comments.forms import CommentForm
-from app.comments.thread_view import ThreadView
 from app.extensions import db
 from app.models import Article
 from app.permissions import is_moderator

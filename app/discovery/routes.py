@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, render_template, send_from_directory
 
+from app.caching.pages import site_page
 from app.discovery import bp
 from app.discovery.sitemap import sitemap_entries
 from app.extensions import db, limiter
@@ -14,6 +15,10 @@ ICONS = "icons"
 
 @bp.get("/sitemap.xml")
 def sitemap():  # noqa: ANN201
+    return site_page(_sitemap)
+
+
+def _sitemap() -> Response:
     body = render_template("discovery/sitemap.xml", entries=sitemap_entries(db.session, utcnow()))
     return Response(body, mimetype="application/xml")
 
