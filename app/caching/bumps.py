@@ -8,8 +8,9 @@ what they change:
   site's comments (lists show counts, the site's feed shows comments);
 - an article (text, title, slug, publication, topics, deletion): its discussion and the site
   (its neighbours' links, lists, the header's topics, the sitemap);
-- a fixed page, a saved setting, a topic, a member's name or the erasure of an account: the
-  site (the footer, what pages show, comments' names everywhere).
+- a fixed page, a saved setting or a topic: the site (the footer, the header, what pages
+  show);
+- a member's name or the erasure of their account: the discussions they wrote in.
 
 Articles' versions are raised right after the flush that wrote them (their rows are locked
 by then anyway); the site-wide rows only just before the commit, so a transaction holds
@@ -69,6 +70,13 @@ def _comment_article(session: Session, flag: Flag) -> int | None:
     return session.connection().execute(query).scalar()
 
 
+def _commented_articles(session: Session, user_id: int) -> list[int]:
+    """The discussions that name the member beside their comments."""
+    comments = Comment.__table__
+    query = select(comments.c.article_id).where(comments.c.author_id == user_id).distinct()
+    return list(session.connection().execute(query).scalars())
+
+
 def _collect(session: Session) -> tuple[set[int], set[VersionScope]]:
     articles: set[int] = set()
     scopes: set[VersionScope] = set()
@@ -84,12 +92,10 @@ def _collect(session: Session) -> tuple[set[int], set[VersionScope]]:
         elif isinstance(row, Article):
             articles.add(row.id)
             scopes.add(VersionScope.SITE)
-        elif (
-            isinstance(row, SITE_WIDE)
-            or isinstance(row, User)
-            and (row in session.deleted or _user_shown_changed(row))
-        ):
+        elif isinstance(row, SITE_WIDE):
             scopes.add(VersionScope.SITE)
+        elif isinstance(row, User) and (row in session.deleted or _user_shown_changed(row)):
+            articles.update(_commented_articles(session, row.id))
     articles.discard(None)  # type: ignore[arg-type]
     return articles, scopes
 
