@@ -5,18 +5,21 @@ readers, the page rendered live for everybody else."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select, text
 
 from app.articles import bp
 from app.atom import atom_response
-from app.caching.pages import article_page, site_page
+from app.caching.pages import article_page, kept_for_site, site_page
 from app.comments.discussion import discussion_context
 from app.extensions import db, limiter
 from app.models import Article, Page, utcnow
 from app.permissions import is_admin
 from app.services import articles as article_service
+from app.services.articles import ArticleLink
 from app.whole_numbers import page_arg
 
 
@@ -66,13 +69,23 @@ def _article(slug: str):  # noqa: ANN202
         abort(404)
     if lookup.redirect_to:
         return redirect(url_for("articles.article", slug=lookup.redirect_to, **request.args), 301)
-    neighbours = article_service.neighbours(db.session, found, now)
+    neighbours = kept_for_site("neighbours", lambda: _neighbour_links(found, now), found.id)
     return render_template(
         "articles/article.html",
         article=found,
         neighbours=neighbours,
         **discussion_context(found, now),
     )
+
+
+def _neighbour_links(article: Article, now: datetime) -> article_service.Neighbours:
+    """The previous and next articles as their links show them (title and slug only)."""
+    found = article_service.neighbours(db.session, article, now)
+    light = [
+        ArticleLink(other.title, other.slug) if other is not None else None
+        for other in (found.previous, found.next)
+    ]
+    return article_service.Neighbours(*light)
 
 
 def _may_preview(article: Article) -> bool:

@@ -62,10 +62,10 @@ def reader_page(
     language) and when it last changed, or None when the page is not one readers share;
     *render* makes the page as the view would without a cache.
     """
-    if not shared_request():
+    if request.method not in ("GET", "HEAD"):
         return make_response(render())
-    found = read_versions()
-    if found is None:
+    found = read_versions()  # for members too: what the page shows is kept by them
+    if found is None or not shared_request():
         return make_response(render())
     parts, last_modified = found
     store = store_of()

@@ -81,9 +81,17 @@ def find_by_slug(session: Session, slug: str) -> SlugLookup:
 
 
 @dataclass(frozen=True)
+class ArticleLink:
+    """An article as a link to it shows it."""
+
+    title: str
+    slug: str
+
+
+@dataclass(frozen=True)
 class Neighbours:
-    previous: Article | None
-    next: Article | None
+    previous: Article | ArticleLink | None
+    next: Article | ArticleLink | None
 
 
 def neighbours(session: Session, article: Article, now: datetime) -> Neighbours:
