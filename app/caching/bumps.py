@@ -42,6 +42,7 @@ from app.models import (
 )
 
 PENDING = "diskurs_cache_scopes"
+BUMPED = "diskurs_cache_bumped_articles"
 # What of a member is shown to others: changes of anything else (a login, a ban) show nowhere.
 USER_SHOWN = ("username", "state", "deleted_at")
 SITE_WIDE = (Page, SiteSetting, Topic)
@@ -101,8 +102,13 @@ def _collect(session: Session) -> tuple[set[int], set[VersionScope]]:
 
 
 def _bump_articles(session: Session, ids: set[int]) -> None:
+    # Once per transaction is enough: readers only ever see committed versions, and each
+    # commit then moves past every version seen before.
+    done = session.info.setdefault(BUMPED, set())
+    ids = ids - done
     if not ids:
         return
+    done.update(ids)
     session.connection().execute(
         update(Article.__table__)
         .where(Article.__table__.c.id.in_(sorted(ids)))
@@ -143,8 +149,14 @@ def _before_commit(session: Session) -> None:
 
 
 def _forget(session: Session, *_args: Any) -> None:
-    session.info.pop(PENDING, None)
-    session.info.pop(PENDING + "_articles", None)
+    for name in (PENDING, PENDING + "_articles", BUMPED):
+        session.info.pop(name, None)
+
+
+def _after_soft_rollback(session: Session, _previous: Any) -> None:
+    # A savepoint rolled back may have taken an article's raised version with it: raise it
+    # again when next asked. Site-wide scopes stay pending (raising too often is harmless).
+    session.info.pop(BUMPED, None)
 
 
 def install() -> None:
@@ -154,5 +166,6 @@ def install() -> None:
     event.listen(Session, "after_flush", _after_flush)
     event.listen(Session, "after_flush_postexec", _after_flush_postexec)
     event.listen(Session, "before_commit", _before_commit)
+    event.listen(Session, "after_commit", _forget)
     event.listen(Session, "after_rollback", _forget)
-    event.listen(Session, "after_soft_rollback", _forget)
+    event.listen(Session, "after_soft_rollback", _after_soft_rollback)
