@@ -26,7 +26,8 @@ def _sitemap() -> Response:
 @bp.get("/robots.txt")
 @limiter.exempt
 def robots():  # noqa: ANN201
-    return Response(render_template("discovery/robots.txt"), mimetype="text/plain")
+    body = lambda: Response(render_template("discovery/robots.txt"), mimetype="text/plain")  # noqa: E731
+    return site_page(body, with_comments=False)
 
 
 @bp.get("/favicon.ico")
@@ -40,5 +41,8 @@ def favicon():  # noqa: ANN201
 @bp.get("/site.webmanifest")
 @limiter.exempt
 def manifest():  # noqa: ANN201
-    body = render_template("discovery/manifest.json")
-    return Response(body, mimetype="application/manifest+json")
+    def body() -> Response:
+        rendered = render_template("discovery/manifest.json")
+        return Response(rendered, mimetype="application/manifest+json")
+
+    return site_page(body, with_comments=False)
