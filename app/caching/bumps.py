@@ -97,6 +97,7 @@ def _collect(session: Session) -> tuple[set[int], set[VersionScope]]:
             scopes.add(VersionScope.SITE)
         elif isinstance(row, User) and (row in session.deleted or _user_shown_changed(row)):
             articles.update(_commented_articles(session, row.id))
+            scopes.add(VersionScope.COMMENTS)  # what lists and feeds show of comments
     articles.discard(None)  # type: ignore[arg-type]
     return articles, scopes
 
