@@ -225,5 +225,5 @@ def test_a_transaction_raises_each_version_once(app, make):
         assert _versions([middle.id]) == [before + 1]
         assert _site_version() == site + 1
     bumps = [s for s in statements if s.startswith("UPDATE articles SET discussion_version")]
-    sites = [s for s in statements if s.startswith("UPDATE cache_versions")]
+    sites = [s for s in statements if s.startswith("INSERT INTO cache_versions")]
     assert len(bumps) == 1 and len(sites) == 1

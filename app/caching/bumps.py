@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import event, inspect, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -121,12 +122,17 @@ def _bump_articles(session: Session, ids: set[int]) -> None:
 
 
 def _bump_scopes(session: Session, scopes: set[VersionScope]) -> None:
+    """Raise each scope's row, creating it when missing (an emptied table counts on)."""
     table = CacheVersion.__table__
-    for scope in sorted(scopes):
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    now = utcnow()
+    for scope in sorted(scopes):  # always in the same order: no deadlock between commits
+        insert = dialect.insert(table).values(name=scope.value, version=1, changed_at=now)
         session.connection().execute(
-            update(table)
-            .where(table.c.name == scope.value)
-            .values(version=table.c.version + 1, changed_at=utcnow())
+            insert.on_conflict_do_update(
+                index_elements=[table.c.name],
+                set_={"version": table.c.version + 1, "changed_at": now},
+            )
         )
 
 

@@ -16,13 +16,15 @@ reads, in one round trip:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, select
 
 from app.models import Article, CacheVersion, VersionScope
 
+# For a site where nothing was ever counted (the rows are made by the first change).
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _now = bindparam("now", type_=Article.published_at.type)
 
 
@@ -69,7 +71,7 @@ class SiteVersions:
         found = [self.site_at, self.due]
         if with_comments:
             found.append(self.comments_at)
-        return max(moment for moment in found if moment is not None)
+        return max((moment for moment in found if moment is not None), default=EPOCH)
 
 
 @dataclass(frozen=True)
