@@ -21,6 +21,7 @@ from app.caching.pages import kept_for_site
 from app.comments.forms import CommentForm
 from app.extensions import db
 from app.models import Article
+from app.notifications import personal
 from app.permissions import is_moderator
 from app.services import articles as article_service
 from app.services import comments as comment_service
@@ -102,6 +103,7 @@ def discussion_context(
         context["register_url"] = url_for("auth.register", next=target)
     if viewer is None:
         return context
+    personal.read_for_article(article.id)
 
     settings = kept_for_site(
         "comment-settings", lambda: comment_service.comment_settings(db.session, config)

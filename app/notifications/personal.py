@@ -59,9 +59,23 @@ def _follow_html(article: Any, following: bool) -> str:
     )
 
 
+def read_for_article(article_id: int) -> None:
+    """On an article page: the viewer's unread count and whether they follow the article,
+    in one statement, for the header and the follow button rendered later."""
+    viewer = _viewer_id()
+    if viewer:
+        follows, unread = onsite.follows_and_unread(db.session, viewer, article_id, utcnow())
+        g.unread_notices = unread
+        g.setdefault("article_follows", {})[article_id] = follows
+
+
 def follow_control(article: Any) -> Markup:
     viewer = _viewer_id()
-    following = bool(viewer) and preferences.is_following(db.session, viewer, article.id)
+    known = g.get("article_follows", {})
+    if article.id in known:
+        following = bool(viewer) and known[article.id]
+    else:
+        following = bool(viewer) and preferences.is_following(db.session, viewer, article.id)
     return Markup(_follow_html(article, following))  # noqa: S704
 
 

@@ -87,7 +87,7 @@ def follows_and_unread(
     executor: Session | Connection, recipient_id: int, article_id: int, now: datetime
 ) -> tuple[bool, int]:
     """Whether the member follows the article, and their unread count, in one query (for the
-    personal parts of a kept article page)."""
+    personal parts of an article page)."""
     params = {"recipient": recipient_id, "article": article_id, "now": now}
     follows, unread = executor.execute(FOLLOWS_AND_UNREAD, params).one()
     return bool(follows), int(unread or 0)
