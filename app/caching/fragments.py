@@ -30,7 +30,7 @@ from flask_babel import get_locale
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 
 from app.caching.nesting import (
     CommentRenderer,
@@ -101,18 +101,19 @@ class ThreadView:
         return skeleton
 
     def _find_personal(self) -> None:
-        own = db.session.execute(
-            select(Comment.id, Comment.status).where(
-                Comment.article_id == self.article.id, Comment.author_id == self.viewer.id
-            )
-        ).all()
-        self.flagged = set(
-            db.session.scalars(
-                select(Flag.comment_id)
-                .join(Comment, Comment.id == Flag.comment_id)
-                .where(Comment.article_id == self.article.id, Flag.user_id == self.viewer.id)
-            )
+        # The viewer's own comments here and those they flagged, in one statement.
+        article_id, viewer_id = self.article.id, self.viewer.id
+        theirs = select(Comment.id, Comment.status, literal(False).label("flagged")).where(
+            Comment.article_id == article_id, Comment.author_id == viewer_id
         )
+        flagged = (
+            select(Flag.comment_id, Comment.status, literal(True))
+            .join(Comment, Comment.id == Flag.comment_id)
+            .where(Comment.article_id == article_id, Flag.user_id == viewer_id)
+        )
+        rows = db.session.execute(union_all(theirs, flagged)).all()
+        own = [(row[0], CommentStatus(row[1])) for row in rows if not row[2]]
+        self.flagged = {row[0] for row in rows if row[2]}
         skeleton, extra = self.skeleton, set()
         shown = [(comment_id, CommentStatus.VISIBLE) for comment_id in self.flagged]
         own = [*own, *(item for item in shown if item[0] in skeleton.visible)]
