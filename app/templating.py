@@ -13,6 +13,7 @@ from app import text
 from app.articles.structured_data import article_data, website_data
 from app.avatars import avatar
 from app.caching.pages import kept_block, kept_for_site
+from app.caching.shell import personal_part
 from app.extensions import db
 from app.models import Article, Page, utcnow
 from app.permissions import TEMPLATE_PREDICATES
@@ -99,6 +100,7 @@ def init_app(app: Flask) -> None:
         article_author_id=article_author_id,
         article_data=article_data,
         kept_block=kept_block,
+        personal_part=personal_part,
         website_data=website_data,
     )
     app.jinja_env.filters.update(reading_minutes=reading_minutes, plain_excerpt=text.excerpt)

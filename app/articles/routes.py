@@ -13,8 +13,9 @@ from sqlalchemy import select, text
 
 from app.articles import bp
 from app.atom import atom_response
+from app.caching import shell
 from app.caching.pages import article_page, kept_for_site, site_page
-from app.comments.discussion import discussion_context
+from app.comments.discussion import POSTED_KEY, discussion_context
 from app.extensions import db, limiter
 from app.models import Article, Page, utcnow
 from app.permissions import is_admin
@@ -70,12 +71,13 @@ def _article(slug: str):  # noqa: ANN202
     if lookup.redirect_to:
         return redirect(url_for("articles.article", slug=lookup.redirect_to, **request.args), 301)
     neighbours = kept_for_site("neighbours", lambda: _neighbour_links(found, now), found.id)
-    return render_template(
-        "articles/article.html",
-        article=found,
-        neighbours=neighbours,
-        **discussion_context(found, now),
-    )
+    context = discussion_context(found, now)
+    page_values = {"article": found, "neighbours": neighbours}
+    if shell.usable(POSTED_KEY):  # a member: only their parts rendered (app/caching/shell.py)
+        page = shell.member_page(found, now, context, page_values)
+        if page is not None:
+            return page
+    return render_template("articles/article.html", **page_values, **context)
 
 
 def _neighbour_links(article: Article, now: datetime) -> article_service.Neighbours:

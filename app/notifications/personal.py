@@ -46,7 +46,9 @@ def _follow_html(article: Any, following: bool) -> str:
     form = FollowForm(formdata=None, follow="0" if following else "1")
     minutes = current_app.config["NOTIFICATION_DIGEST_MINUTES"]
     viewer = _viewer_id()
-    if viewer:
+    if viewer and "digest_minutes" in g:  # read with the follow state (read_for_article)
+        minutes = int(g.digest_minutes or minutes)
+    elif viewer:
         minutes = preferences.digest_minutes(
             preferences.settings_of(db.session, viewer), current_app.config
         )
@@ -64,8 +66,8 @@ def read_for_article(article_id: int) -> None:
     in one statement, for the header and the follow button rendered later."""
     viewer = _viewer_id()
     if viewer:
-        follows, unread = onsite.follows_and_unread(db.session, viewer, article_id, utcnow())
-        g.unread_notices = unread
+        found = onsite.follows_and_unread(db.session, viewer, article_id, utcnow())
+        follows, g.unread_notices, g.digest_minutes = found
         g.setdefault("article_follows", {})[article_id] = follows
 
 

@@ -67,7 +67,10 @@ def find_by_slug(session: Session, slug: str) -> SlugLookup:
     """The article with *slug*, or the article that once had it (to redirect there)."""
     if "\x00" in slug:  # never in a slug, and PostgreSQL refuses it in any text
         return SlugLookup(None)
-    article = session.scalar(select(Article).where(Article.slug == slug))
+    # Topics load when first shown (a member's page from a kept shell never shows them).
+    article = session.scalar(
+        select(Article).where(Article.slug == slug).options(lazyload(Article.topics))
+    )
     if article is not None:
         return SlugLookup(article)
     former = session.scalar(
