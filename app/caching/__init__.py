@@ -5,8 +5,11 @@
 - http.py: shared readers' pages with ETag/Last-Modified, 304s and Cache-Control;
 - store.py: where pages and pieces are kept (Redis when configured, else in each worker),
   every entry with a lifetime;
+- pages.py: which versions each reader's page depends on, and parts of pages kept under
+  the site's versions;
 - fragments.py and nesting.py: the thread of an article page put together from kept
-  pieces that are the same for every viewer, with the viewer's own threads rendered live.
+  pieces that are the same for every viewer, with the viewer's own threads rendered live;
+- shell.py: a member's article page from a kept shell, only their personal parts rendered.
 
 There is no middleware: every page is answered by its Flask view, with the real
 ``current_user``, the real session and every request hook.
