@@ -1,8 +1,9 @@
 """Members' and moderators' pages with the page cache: fast, and never anybody else's.
 
-What members see alike is kept; their name, their CSRF token, their own comments (waiting
-or not) and moderators' controls are put in for each request and must never reach anyone
-else. Everyone logs in through the form here, so the cached front paths are the ones used.
+What members see alike is kept (the shell of app/caching/shell.py, the pieces of the
+thread); their name, their CSRF token, their own comments (waiting or not) and moderators'
+controls are rendered for each request and must never reach anyone else. Everyone logs in
+through the form here, as a browser would.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The follow button and the unread count are personal: with the page cache on, each member
-sees their own, whether the page comes from the kept shell, from in front of the
-application, or from the moderation queue kept per moderator."""
+sees their own, whether the page comes from the kept shell (app/caching/shell.py) or is
+rendered whole (the moderation queue, for each moderator)."""
 
 from __future__ import annotations
 
