@@ -148,3 +148,18 @@ def test_every_change_shows_to_a_member_on_the_next_request(cached, world, chang
         assert appears in after and appears not in before
     if goes and goes in before:  # (a member never saw the reader's login prompt)
         assert goes not in after
+
+
+def test_kept_parts_of_pages_follow_the_page_they_are_on(cached, world, reader):
+    """The header's topic navigation is kept by the site's versions, but marks the topic
+    whose page it is on: two topics' pages never share it."""
+    make = world["make"]
+    make.article("Über Geld", topics=["Geld"])
+    make.article("Über Zinsen", topics=["Zinsen"])
+    for client in (reader, logged_in(cached, "schreiberin")):
+        for slug, other in (("geld", "zinsen"), ("zinsen", "geld"), ("geld", "zinsen")):
+            page = client.get(f"/topics/{slug}", headers=ENGLISH).text
+            assert f'href="/topics/{slug}" aria-current="page"' in page
+            assert f'href="/topics/{other}" aria-current="page"' not in page
+        home = client.get("/", headers=ENGLISH).text
+        assert 'aria-current="page"' not in home.split("topic-nav", 1)[1].split("</nav>", 1)[0]
