@@ -96,7 +96,11 @@ def _collect(session: Session) -> tuple[set[int], set[VersionScope]]:
             scopes.add(VersionScope.SITE)
         elif isinstance(row, SITE_WIDE):
             scopes.add(VersionScope.SITE)
-        elif isinstance(row, User) and (row in session.deleted or _user_shown_changed(row)):
+        elif (
+            isinstance(row, User)
+            and row not in session.new
+            and (row in session.deleted or _user_shown_changed(row))
+        ):  # a new member has written nothing yet
             articles.update(_commented_articles(session, row.id))
             scopes.add(VersionScope.COMMENTS)  # what lists and feeds show of comments
     articles.discard(None)  # type: ignore[arg-type]
