@@ -27,9 +27,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     instance_path = Path((overrides or {}).get("INSTANCE_PATH", app.instance_path))
     app.config.update(load_settings(instance_path, overrides))
 
-    from app import front_cache, input_guard, whole_numbers
+    from app import caching, input_guard, whole_numbers
 
-    front_cache.init_app(app)  # inside the proxy fix, so that it sees the fixed addresses
+    # First, so that its after-request hook runs last and sees every other hook's cookies.
+    caching.init_app(app, PROJECT_ROOT)
     if app.config["TRUSTED_HOSTS"]:
         app.wsgi_app = TrustedHosts(app.wsgi_app, app.config["TRUSTED_HOSTS"])
     hops = int(app.config["TRUSTED_PROXIES"])
@@ -53,7 +54,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     legacy_links.init_app(app)
     cli.init_app(app)
-    front_cache.init_members(app)
     return app
 
 

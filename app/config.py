@@ -47,8 +47,15 @@ DEFAULTS: dict[str, Any] = {
     "COMMENT_HOLD_WORDS": [],
     "COMMENT_BLOCK_WORDS": [],
     "ARTICLES_PER_PAGE": 10,
-    # Per worker process: rendered pages and threads every reader sees alike (0: no cache).
-    "PAGE_CACHE_MB": 32,
+    # Keep rendered readers' pages and viewer-independent thread pieces (app/caching/).
+    "PAGE_CACHE": True,
+    # Where they are kept: Redis (shared by every worker and instance) or, when empty, each
+    # worker's own memory.
+    "CACHE_REDIS_URL": "",
+    "CACHE_TTL_SECONDS": 3600,  # every kept entry ages out after this, whatever happens
+    # What readers' pages tell browsers and proxies (Cache-Control).
+    "READER_MAX_AGE": 10,
+    "READER_STALE_SECONDS": 60,
     "FEED_SIZE": 20,
     "SEARCH_RESULTS_PER_PAGE": 10,
     "SEARCH_RATE_LIMIT": "60 per minute",  # per address

@@ -3,7 +3,7 @@ topics, the site's name and tagline, avatars."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Flask, current_app, g
 from flask_babel import gettext as _
@@ -12,6 +12,8 @@ from sqlalchemy import select
 from app import text
 from app.articles.structured_data import article_data, website_data
 from app.avatars import avatar
+from app.caching.pages import kept_block, kept_for_site
+from app.caching.shell import personal_part
 from app.extensions import db
 from app.models import Article, Page, utcnow
 from app.permissions import TEMPLATE_PREDICATES
@@ -20,29 +22,47 @@ from app.services import topics as topic_service
 NAV_TOPICS = 6  # topics named in the header; all of them are one click away at /topics
 
 
-def footer_pages() -> list[Page]:
-    """The fixed pages linked from every footer, loaded once per request."""
+class FooterLink(NamedTuple):
+    slug: str
+    title: str
+
+
+def _footer_links() -> list[FooterLink]:
+    rows = db.session.execute(
+        select(Page.slug, Page.title).order_by(Page.footer_position, Page.title)
+    )
+    return [FooterLink(*row) for row in rows]
+
+
+def footer_pages() -> list[FooterLink]:
+    """The fixed pages linked from every footer: once per request, kept under the site's
+    version where the page read it (app/caching/pages.py)."""
     if "footer_pages" not in g:
-        g.footer_pages = db.session.execute(
-            select(Page.slug, Page.title).order_by(Page.footer_position, Page.title)
-        ).all()
+        g.footer_pages = kept_for_site("footer-pages", _footer_links)
     return g.footer_pages
+
+
+def _leading_topics() -> list[topic_service.TopicSummary]:
+    if g.get("site_versions") is not None:  # kept under the same versions by kept_for_site
+        topics = topic_service.public_topics(db.session, utcnow())
+    else:
+        kept = current_app.extensions.setdefault("nav_topics", {})
+        topics = topic_service.kept_public_topics(db.session, utcnow(), kept)
+    return topic_service.leading_topics(topics, NAV_TOPICS)
 
 
 def nav_topics() -> list[topic_service.TopicSummary]:
     """The topics with the most published articles, for the header; once per request."""
     if "nav_topics" not in g:
-        kept = current_app.extensions.setdefault("nav_topics", {})
-        topics = topic_service.kept_public_topics(db.session, utcnow(), kept)
-        g.nav_topics = topic_service.leading_topics(topics, NAV_TOPICS)
+        g.nav_topics = kept_for_site("nav-topics", _leading_topics)
     return g.nav_topics
 
 
 def article_author_id(article: Any) -> int | None:
     """The account that wrote *article*, to mark its comments in the thread.
 
-    Some threads are rendered with a light stand-in for the article (ids and versions only,
-    app/articles/member_page.py); its author is then read once per request.
+    Should a thread be rendered with a light stand-in for the article (ids and versions
+    only), its author is read once per request.
     """
     if article is None or hasattr(article, "author_id"):
         return getattr(article, "author_id", None)
@@ -79,6 +99,8 @@ def init_app(app: Flask) -> None:
         avatar=avatar,
         article_author_id=article_author_id,
         article_data=article_data,
+        kept_block=kept_block,
+        personal_part=personal_part,
         website_data=website_data,
     )
     app.jinja_env.filters.update(reading_minutes=reading_minutes, plain_excerpt=text.excerpt)

@@ -1,9 +1,9 @@
 """Requests for a host the site does not serve are refused before anything answers them.
 
-Flask checks ``TRUSTED_HOSTS`` itself, but only once a request has reached the application,
-and kept pages are answered in front of it (app/front_cache.py). This applies werkzeug's
-own check (the one Flask calls) to the same list, in front of everything but the proxy fix,
-which must first have put the host the client asked for in place.
+Flask checks ``TRUSTED_HOSTS`` itself, but only once a request has reached the application.
+This applies werkzeug's own check (the one Flask calls) to the same list, in front of
+everything but the proxy fix, which must first have put the host the client asked for in
+place, so that not even a request hook runs for an unknown host.
 """
 
 from __future__ import annotations

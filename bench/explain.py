@@ -44,7 +44,9 @@ def record_statements(app: Any, path: str, account: str | None, url: str) -> lis
     environ = {"REMOTE_ADDR": "127.0.0.1"}
     client.get(path, headers=headers, environ_base=environ)  # fill the caches
     client.get(path, headers=headers, environ_base=environ)  # fill the caches
-    app.extensions["page_cache"].clear()  # and then measure what a miss costs
+    from app.caching.store import store_of
+
+    store_of(app).clear()  # and then measure what a miss costs
     event.listen(Engine, "before_cursor_execute", remember)
     try:
         client.get(path, headers=headers, environ_base=environ)

@@ -1,4 +1,4 @@
-"""Helpers for the page cache tests: an app with the cache on, counting statements, logging in."""
+"""Helpers for the caching tests: an app with the cache on, counting statements, logging in."""
 
 from __future__ import annotations
 
@@ -20,10 +20,9 @@ ENGLISH = {"Accept-Language": "en"}
 
 
 def cached_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    """For a fixture: the application with its page cache on (the suite runs without it)."""
-    application = make_app(database_url, tmp_path, PAGE_CACHE_MB=8)
+    """For a fixture: the application with its cache on, whatever --page-cache says."""
+    application = make_app(database_url, tmp_path, PAGE_CACHE=True)
     yield application
-    application.extensions["front_cache"].dispose()
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -31,8 +30,7 @@ def cached_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
 
 @contextmanager
 def statements(app: Flask) -> Iterator[list[str]]:
-    """The statements the application's own engine runs in the block (the front cache of
-    app/front_cache.py reads its versions through an engine of its own)."""
+    """The statements the application's engine runs in the block."""
     seen: list[str] = []
 
     def record(*args: Any) -> None:

@@ -41,8 +41,6 @@ TEST_SETTINGS = {
     "COMMENTS_PER_HOUR": 10_000,
     "MAIL_SERVER": None,
     "BASE_URL": "http://localhost",  # where the test client's requests go
-    # Tests count queries per request; the page cache's own tests switch it on.
-    "PAGE_CACHE_MB": 0,
 }
 
 
@@ -53,6 +51,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("DISKURS_TEST_DATABASE", "sqlite"),
         help="which database the suite runs against",
     )
+    parser.addoption(
+        "--page-cache",
+        choices=["on", "off"],
+        default=os.environ.get("DISKURS_TEST_PAGE_CACHE", "on"),
+        help="whether pages and pieces are kept, as in production (on), or never",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Every app a test makes follows the option, as the database follows --database.
+    TEST_SETTINGS["PAGE_CACHE"] = config.getoption("--page-cache") == "on"
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,16 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Article, Comment, ModerationAction, ModerationEvent, UserRole, utcnow
+from app.models import (
+    Article,
+    CacheVersion,
+    Comment,
+    ModerationAction,
+    ModerationEvent,
+    UserRole,
+    VersionScope,
+    utcnow,
+)
 from tests.admin_support import check_structure
 from tests.support import csrf_token, login_as
 
@@ -36,12 +45,15 @@ def events(app) -> list[tuple]:
 
 def test_delete_asks_first_then_deletes_softly_and_logs(app, client, make, admin):
     start = utcnow() - timedelta(days=5)
-    before = make.article("Davor", published_at=start)
+    make.article("Davor", published_at=start)
     article = make.article("Wird gelöscht", published_at=start + timedelta(days=1))
-    after = make.article("Danach", published_at=start + timedelta(days=2))
+    make.article("Danach", published_at=start + timedelta(days=2))
     make.comment(article, make.user("Leserin"))
     with app.app_context():
         versions = {a.id: a.discussion_version for a in db.session.scalars(select(Article))}
+        site_before = db.session.scalar(
+            select(CacheVersion.version).where(CacheVersion.name == VersionScope.SITE.value)
+        )
 
     confirm = client.get(f"/admin/articles/{article.id}/delete")
     html = confirm.get_data(as_text=True)
@@ -60,7 +72,12 @@ def test_delete_asks_first_then_deletes_softly_and_logs(app, client, make, admin
         assert stored.deleted_at is not None
         assert db.session.scalar(select(db.func.count(Comment.id))) == 1  # comments stay
         bumped = {a.id: a.discussion_version for a in db.session.scalars(select(Article))}
-    assert all(bumped[i] == versions[i] + 1 for i in (before.id, article.id, after.id))
+        site = db.session.scalar(
+            select(CacheVersion.version).where(CacheVersion.name == VersionScope.SITE.value)
+        )
+    # The article's own page, and every page through the site's version (its neighbours'
+    # links, the lists).
+    assert bumped[article.id] == versions[article.id] + 1 and site == site_before + 1
     assert events(app) == [
         (
             ModerationAction.DELETE_ARTICLE,

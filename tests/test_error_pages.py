@@ -42,7 +42,7 @@ def test_an_error_page_after_a_failed_statement_is_drawn_in_a_fresh_transaction(
 @pytest.mark.parametrize("kind", sorted(UNREACHABLE))
 @pytest.mark.parametrize("cache_mb", [0, 32])
 def test_without_a_database_every_page_is_a_self_contained_503(tmp_path, kind, cache_mb):
-    with app_with(UNREACHABLE[kind], tmp_path, PAGE_CACHE_MB=cache_mb) as app:
+    with app_with(UNREACHABLE[kind], tmp_path, PAGE_CACHE=bool(cache_mb)) as app:
         client = app.test_client()
         for path in ("/", "/articles/ein-artikel", "/comments/1", "/nothing-here", "/healthz"):
             response = client.get(path, headers={"Accept-Language": "en"})

@@ -35,7 +35,7 @@ def log_out(client):  # noqa: ANN001, ANN201
 def test_cookies_copied_before_logout_no_longer_log_in(database_url, tmp_path, make, cache_mb):
     user = make.user("anna")
     article = make.article()
-    with app_with(database_url, tmp_path, PAGE_CACHE_MB=cache_mb) as app:
+    with app_with(database_url, tmp_path, PAGE_CACHE=bool(cache_mb)) as app:
         client = app.test_client()
         assert login(client, "anna", PASSWORD, remember=True).status_code == 302
         client.get("/")  # the welcome message is shown and gone

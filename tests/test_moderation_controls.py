@@ -197,11 +197,11 @@ def test_the_last_entry_of_a_page_goes_on_at_the_first_of_the_next(app, client, 
 
 
 def test_reported_shows_with_the_page_cache_on_and_only_to_the_flagger(app, make, tmp_path):
-    """Members' pages are kept as a nameless member sees them; a comment one has flagged
-    is rendered for oneself, so the kept page never says "reported" to anybody else."""
+    """Members' threads come from pieces kept as a nameless member sees them; a comment one
+    has flagged is rendered for oneself, so no kept piece says "reported" to anybody else."""
     from tests.conftest import make_app
 
-    cached = make_app(app.config["DATABASE_URL"], tmp_path, PAGE_CACHE_MB=8)
+    cached = make_app(app.config["DATABASE_URL"], tmp_path, PAGE_CACHE=True)
     scene = build_scene(Factory(cached))
     flagger, other = scene.member, make.user("andere")
     path = article_path(scene)

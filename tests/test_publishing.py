@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app import text
 from app.extensions import db
-from app.models import Article, ArticleSlug, Topic, utcnow
+from app.models import Article, ArticleSlug, CacheVersion, Topic, VersionScope, utcnow
 from app.services import publishing
 from app.services.errors import Conflict, InvalidInput
 from app.services.publishing import ArticleInput
@@ -173,42 +173,42 @@ def _versions(ids: list[int]) -> list[int]:
     return [db.session.get(Article, ident).discussion_version for ident in ids]
 
 
-def test_publishing_marks_the_neighbours_pages_as_changed(app, make):
+def _site_version() -> int:
+    site = select(CacheVersion.version).where(CacheVersion.name == VersionScope.SITE.value)
+    return db.session.scalar(site)
+
+
+def test_publishing_raises_the_articles_and_the_sites_versions(app, make):
+    """The neighbours' links change with the site's version, which every page's key holds;
+    the other articles' own discussions stay as they were."""
     start = utcnow() - timedelta(days=10)
     first = make.article("Eins", published_at=start)
     middle = make.article("Zwei", published_at=None)
     last = make.article("Drei", published_at=start + timedelta(days=2))
-    far = make.article("Vier", published_at=start + timedelta(days=3))
-    ids = [first.id, middle.id, last.id, far.id]
+    ids = [first.id, middle.id, last.id]
     with app.app_context():
-        before = _versions(ids)
+        before, site = _versions(ids), _site_version()
         article = db.session.get(Article, middle.id)
         publish = data(title="Zwei", published_at=start + timedelta(days=1))
         publishing.update_article(db.session, article, publish, utcnow(), 1)
         db.session.commit()
         db.session.expire_all()
         after = _versions(ids)
-        assert [b - a for a, b in zip(before, after, strict=True)] == [1, 1, 1, 0]
-
-        # A change the neighbours do not show leaves them alone.
-        article = db.session.get(Article, middle.id)
-        publish.body = "Anderer Text."
-        publishing.update_article(db.session, article, publish, utcnow(), 2)
-        db.session.commit()
-        db.session.expire_all()
-        assert [b - a for a, b in zip(after, _versions(ids), strict=True)] == [0, 1, 0, 0]
+        assert [b - a for a, b in zip(before, after, strict=True)] == [0, 1, 0]
+        assert _site_version() == site + 1
 
 
-def test_neighbours_are_marked_with_one_update(app, make):
+def test_a_transaction_raises_each_version_once(app, make):
     start = utcnow() - timedelta(days=10)
     make.article("Eins", published_at=start)
     middle = make.article("Zwei", published_at=start + timedelta(days=1))
-    make.article("Drei", published_at=start + timedelta(days=2))
+    make.comment(middle, make.user("jemand"), "Ein Gedanke.")
     statements: list[str] = []
     with app.app_context():
         from sqlalchemy import event
 
         article = db.session.get(Article, middle.id)
+        before, site = _versions([middle.id])[0], _site_version()
 
         def record(conn, cursor, statement, *args):  # noqa: ANN001, ANN002
             statements.append(statement)
@@ -216,7 +216,14 @@ def test_neighbours_are_marked_with_one_update(app, make):
         event.listen(db.engine, "before_cursor_execute", record)
         try:
             publishing.set_deleted(db.session, article, utcnow(), utcnow())
+            article.title = "Zwei, gelöscht"
+            db.session.flush()
+            db.session.commit()
         finally:
             event.remove(db.engine, "before_cursor_execute", record)
+        db.session.expire_all()
+        assert _versions([middle.id]) == [before + 1]
+        assert _site_version() == site + 1
     bumps = [s for s in statements if s.startswith("UPDATE articles SET discussion_version")]
-    assert len(bumps) == 1 and " IN " in bumps[0]
+    sites = [s for s in statements if s.startswith("INSERT INTO cache_versions")]
+    assert len(bumps) == 1 and len(sites) == 1

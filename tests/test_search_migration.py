@@ -62,7 +62,7 @@ def test_upgrading_indexes_existing_rows_and_downgrading_removes_the_index(app, 
         present = _search_objects()
         assert present  # FTS5 tables on SQLite, tsvector columns on PostgreSQL
         try:
-            downgrade(revision="0004")  # just below the index: the models match the schema
+            downgrade(revision="0004")  # just below the index
             assert _search_objects() == set()
             db.session.remove()
             meanwhile = _comment_at_0004(article.id, writer.id, "Ohne Index: Pfandbriefe.")

@@ -89,7 +89,7 @@ def production(database_url, tmp_path):
 @pytest.mark.parametrize("cache_mb", [0, 32])
 def test_production_refuses_unknown_hosts(production, make, cache_mb):
     article = make.article()
-    with production(PAGE_CACHE_MB=cache_mb) as app:
+    with production(PAGE_CACHE=bool(cache_mb)) as app:
         assert app.config["TRUSTED_HOSTS"] == ["diskurs.example.org"]
         client = app.test_client()
         for path in ("/", f"/articles/{article.slug}", "/login", "/healthz"):
@@ -104,7 +104,7 @@ def test_production_refuses_unknown_hosts(production, make, cache_mb):
 def test_production_refuses_unknown_hosts_to_members_with_kept_pages(production, make):
     make.user("anna")
     article = make.article()
-    with production(PAGE_CACHE_MB=32) as app:
+    with production(PAGE_CACHE=True) as app:
         client = app.test_client()
         page = client.get("/login", base_url=SITE)
         fields = {"username": "anna", "password": PASSWORD, "csrf_token": csrf_token(page.data)}

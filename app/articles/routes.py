@@ -1,23 +1,35 @@
-"""Reading: the home page, articles, topics, fixed pages, feeds and the health check."""
+"""Reading: the home page, articles, topics, fixed pages, feeds and the health check.
+
+Readers' pages answer through app/caching/pages.py: validators, 304s and kept pages for
+readers, the page rendered live for everybody else."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select, text
 
-from app.articles import bp, member_page
+from app.articles import bp
 from app.atom import atom_response
-from app.comments.discussion import discussion_context
+from app.caching import shell
+from app.caching.pages import article_page, kept_for_site, site_page
+from app.comments.discussion import POSTED_KEY, discussion_context
 from app.extensions import db, limiter
 from app.models import Article, Page, utcnow
 from app.permissions import is_admin
 from app.services import articles as article_service
+from app.services.articles import ArticleLink
 from app.whole_numbers import page_arg
 
 
 @bp.get("/")
 def home():  # noqa: ANN201
+    return site_page(_home)
+
+
+def _home():  # noqa: ANN202
     listing = article_service.list_page(
         db.session, utcnow(), page_arg(), current_app.config["ARTICLES_PER_PAGE"]
     )
@@ -28,6 +40,10 @@ def home():  # noqa: ANN201
 
 @bp.get("/topics/<slug>")
 def topic(slug: str):  # noqa: ANN201
+    return site_page(lambda: _topic(slug))
+
+
+def _topic(slug: str):  # noqa: ANN202
     found = article_service.topic_by_slug(db.session, slug)
     if found is None:
         abort(404)
@@ -40,10 +56,10 @@ def topic(slug: str):  # noqa: ANN201
 @bp.get("/articles/<slug>")
 @limiter.exempt  # reading has no limit; skipping the check saves time on every request
 def article(slug: str):  # noqa: ANN201
-    if member_page.usable():  # a member's page from the kept shell, when it can be
-        page_html = member_page.member_page(slug)
-        if page_html is not None:
-            return page_html
+    return article_page(slug, lambda: _article(slug))
+
+
+def _article(slug: str):  # noqa: ANN202
     lookup = article_service.find_by_slug(db.session, slug)
     found, now = lookup.article, utcnow()
     if found is None:
@@ -54,13 +70,24 @@ def article(slug: str):  # noqa: ANN201
         abort(404)
     if lookup.redirect_to:
         return redirect(url_for("articles.article", slug=lookup.redirect_to, **request.args), 301)
-    neighbours = article_service.neighbours(db.session, found, now)
-    return render_template(
-        "articles/article.html",
-        article=found,
-        neighbours=neighbours,
-        **discussion_context(found, now),
-    )
+    neighbours = kept_for_site("neighbours", lambda: _neighbour_links(found, now), found.id)
+    context = discussion_context(found, now)
+    page_values = {"article": found, "neighbours": neighbours}
+    if shell.usable(POSTED_KEY):  # a member: only their parts rendered (app/caching/shell.py)
+        page = shell.member_page(found, now, context, page_values)
+        if page is not None:
+            return page
+    return render_template("articles/article.html", **page_values, **context)
+
+
+def _neighbour_links(article: Article, now: datetime) -> article_service.Neighbours:
+    """The previous and next articles as their links show them (title and slug only)."""
+    found = article_service.neighbours(db.session, article, now)
+    light = [
+        ArticleLink(other.title, other.slug) if other is not None else None
+        for other in (found.previous, found.next)
+    ]
+    return article_service.Neighbours(*light)
 
 
 def _may_preview(article: Article) -> bool:
@@ -70,6 +97,10 @@ def _may_preview(article: Article) -> bool:
 
 @bp.get("/pages/<slug>")
 def page(slug: str):  # noqa: ANN201
+    return site_page(lambda: _page(slug), with_comments=False)
+
+
+def _page(slug: str):  # noqa: ANN202
     found = db.session.scalar(select(Page).where(Page.slug == slug))
     if found is None:
         abort(404)
@@ -78,6 +109,10 @@ def page(slug: str):  # noqa: ANN201
 
 @bp.get("/feed.atom")
 def feed():  # noqa: ANN201
+    return site_page(_feed)
+
+
+def _feed():  # noqa: ANN202
     entries = article_service.latest(db.session, utcnow(), current_app.config["FEED_SIZE"])
     return atom_response("feeds/articles.xml", entries=entries, topic=None)
 

@@ -5,9 +5,9 @@ The template writes it with Flask's ``tojson`` filter, which escapes ``<``, ``>`
 so no comment text can end the ``<script type="application/ld+json">`` element. The CSP
 does not apply to it: a data block is never run.
 
-An article's data is the same for every viewer, so it is kept in the page cache under the
-article's ``discussion_version``; the comments come from those the thread has loaded
-anyway, or from one query when the thread came from the cache.
+An article's data is the same for every viewer, so it is kept in the store
+(app/caching/store.py) under the article's ``discussion_version``; the comments come from
+those the thread has loaded anyway, or from one query when the thread came from the store.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import text
+from app.caching.store import store_of
 from app.extensions import db
 from app.i18n import iso_datetime
 from app.links import absolute_url
 from app.models import Article, Comment, CommentStatus
-from app.services.page_cache import cache_for
 
 LOGO = "icons/icon-512.png"
 
@@ -120,11 +120,10 @@ def _build_article_data(article: Article, thread: Any) -> dict[str, Any]:
 
 def article_data(article: Article, thread: Any = None) -> dict[str, Any]:
     """schema.org ``Article`` of *article* with its first visible comments (one page's worth)."""
-    cache = cache_for(current_app)
+    store = store_of()
     key = ("json-ld", article.id, article.discussion_version, str(get_locale()))
-    data = cache.get(key) if cache.enabled else None
+    data = store.get(key)
     if data is None:
         data = _build_article_data(article, thread)
-        if cache.enabled:
-            cache.put(key, data, 2 * len(str(data)) + 512)
+        store.put(key, data)
     return data

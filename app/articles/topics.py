@@ -6,6 +6,7 @@ from flask import abort, current_app, render_template
 
 from app.articles import bp
 from app.atom import atom_response
+from app.caching.pages import site_page
 from app.extensions import db
 from app.models import utcnow
 from app.services import articles as article_service
@@ -14,12 +15,19 @@ from app.services import topics as topic_service
 
 @bp.get("/topics")
 def topics():  # noqa: ANN201
-    found = topic_service.public_topics(db.session, utcnow())
-    return render_template("articles/topics.html", topics=found)
+    return site_page(
+        lambda: render_template(
+            "articles/topics.html", topics=topic_service.public_topics(db.session, utcnow())
+        )
+    )
 
 
 @bp.get("/topics/<slug>/feed.atom")
 def topic_feed(slug: str):  # noqa: ANN201
+    return site_page(lambda: _topic_feed(slug))
+
+
+def _topic_feed(slug: str):  # noqa: ANN202
     topic = article_service.topic_by_slug(db.session, slug)
     if topic is None:
         abort(404)

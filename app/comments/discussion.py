@@ -16,10 +16,12 @@ from flask import abort, current_app, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.caching.fragments import ThreadView
+from app.caching.pages import kept_for_site
 from app.comments.forms import CommentForm
-from app.comments.thread_view import ThreadView
 from app.extensions import db
 from app.models import Article
+from app.notifications import personal
 from app.permissions import is_moderator
 from app.services import articles as article_service
 from app.services import comments as comment_service
@@ -76,7 +78,7 @@ def discussion_context(
     """Template variables for the comments section of *article*."""
     viewer = _viewer()
     config = current_app.config
-    # The thread, from cached pieces where nothing in them is personal (thread_view.py).
+    # The thread, from kept pieces where nothing in them is personal (app/caching/fragments.py).
     thread = ThreadView(article, viewer, now)
     page = _page(thread.pages)
     mode, refusal = _writing_mode(article, now)
@@ -101,8 +103,11 @@ def discussion_context(
         context["register_url"] = url_for("auth.register", next=target)
     if viewer is None:
         return context
+    personal.read_for_article(article.id)
 
-    settings = comment_service.comment_settings(db.session, config)
+    settings = kept_for_site(
+        "comment-settings", lambda: comment_service.comment_settings(db.session, config)
+    )
     minutes = settings["COMMENT_EDIT_MINUTES"]
     context["may_edit_comment"] = lambda c: comment_service.may_edit(viewer, c, now, minutes)
     context["comment_max_length"] = settings["COMMENT_MAX_LENGTH"]

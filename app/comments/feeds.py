@@ -8,6 +8,7 @@ from flask import abort, current_app, redirect, url_for
 from sqlalchemy import select
 
 from app.atom import atom_response
+from app.caching.pages import article_page, site_page
 from app.comments import bp
 from app.extensions import db
 from app.models import Article, Comment, CommentStatus, utcnow
@@ -33,6 +34,10 @@ def _newest_visible(limit: int):  # noqa: ANN202
 
 @bp.get("/articles/<slug>/comments.atom")
 def feed(slug: str):  # noqa: ANN201
+    return article_page(slug, lambda: _article_feed(slug))
+
+
+def _article_feed(slug: str):  # noqa: ANN202
     now = utcnow()
     lookup = article_service.find_by_slug(db.session, slug)
     article = lookup.article
@@ -47,6 +52,10 @@ def feed(slug: str):  # noqa: ANN201
 @bp.get("/comments.atom")
 def site_feed():  # noqa: ANN201
     """The newest visible comments under all public articles."""
+    return site_page(_site_feed)
+
+
+def _site_feed():  # noqa: ANN202
     now = utcnow()
     query = _newest_visible(current_app.config["FEED_SIZE"]).where(article_service.is_public(now))
     return _comments_feed(db.session.execute(query).all(), None, now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, render_template, send_from_directory
 
+from app.caching.pages import site_page
 from app.discovery import bp
 from app.discovery.sitemap import sitemap_entries
 from app.extensions import db, limiter
@@ -14,6 +15,10 @@ ICONS = "icons"
 
 @bp.get("/sitemap.xml")
 def sitemap():  # noqa: ANN201
+    return site_page(_sitemap)
+
+
+def _sitemap() -> Response:
     body = render_template("discovery/sitemap.xml", entries=sitemap_entries(db.session, utcnow()))
     return Response(body, mimetype="application/xml")
 
@@ -21,7 +26,8 @@ def sitemap():  # noqa: ANN201
 @bp.get("/robots.txt")
 @limiter.exempt
 def robots():  # noqa: ANN201
-    return Response(render_template("discovery/robots.txt"), mimetype="text/plain")
+    body = lambda: Response(render_template("discovery/robots.txt"), mimetype="text/plain")  # noqa: E731
+    return site_page(body, with_comments=False)
 
 
 @bp.get("/favicon.ico")
@@ -35,5 +41,8 @@ def favicon():  # noqa: ANN201
 @bp.get("/site.webmanifest")
 @limiter.exempt
 def manifest():  # noqa: ANN201
-    body = render_template("discovery/manifest.json")
-    return Response(body, mimetype="application/manifest+json")
+    def body() -> Response:
+        rendered = render_template("discovery/manifest.json")
+        return Response(rendered, mimetype="application/manifest+json")
+
+    return site_page(body, with_comments=False)

@@ -2,6 +2,7 @@
 
 from app.models.article import Article, ArticleSlug, BodyFormat, Page, Topic, article_topics
 from app.models.base import UTCDateTime, utcnow
+from app.models.cache_version import CacheVersion, VersionScope
 from app.models.comment import (
     Comment,
     CommentDraft,
@@ -29,6 +30,8 @@ from app.models.notification import (
 from app.models.user import AccountState, User, UserKind, UserRole, email_key, username_key
 
 __all__ = [
+    "CacheVersion",
+    "VersionScope",
     "AccountState",
     "Article",
     "ArticleFollow",

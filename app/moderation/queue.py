@@ -17,7 +17,6 @@ from app.services import moderation
 from app.services import queue as queue_service
 from app.services.errors import DomainError
 from app.services.queue import QueueKind, QueueOrder
-from app.viewer_cache import kept_per_viewer, moderation_signature
 from app.whole_numbers import id_arg, page_arg, parse_id
 
 
@@ -53,7 +52,6 @@ def filters_of(
 
 @bp.get("/")
 @moderator_required
-@kept_per_viewer(moderation_signature)  # the same page again until something changes
 def queue():  # noqa: ANN201
     kind, order = _kind(), _order()
     article_id = id_arg("article")

@@ -33,7 +33,8 @@ def has_flagged_comment(viewer: Any, comment: Any) -> bool:
     """*viewer* has flagged *comment* (the comments they flagged are read once a request).
 
     Takes the viewer the template renders for, never the session's: a comment rendered
-    for a stand-in member (the page cache) must not carry anybody's own flags.
+    for a stand-in member (kept pieces, app/caching/fragments.py) must not carry anybody's
+    own flags.
     """
     viewer_id = getattr(viewer, "id", None)
     if not viewer_id or not getattr(viewer, "is_authenticated", False):

@@ -1,24 +1,15 @@
 """The personal parts of pages: the header's notices link with its unread count, and the
-button to follow an article's discussion.
-
-Both depend on who looks, so pages kept for many members (app/articles/member_page.py)
-must never hold them. While such a page is rendered for keeping, each part is wrapped in
-marks (:func:`kept_page_regions`); the kept page then holds only what a member without
-unread notices who does not follow the article sees, and every request puts in the
-viewer's own parts where they differ (:func:`regions_for`).
+button to follow an article's discussion. Both depend on who looks, so they are rendered
+for each member on every request and are never part of a kept page or piece.
 """
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from flask import current_app, g, render_template
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import Connection
 
 from app.extensions import db
 from app.models import utcnow
@@ -26,33 +17,8 @@ from app.notifications import bp
 from app.notifications.forms import FollowForm, interval_label
 from app.services.notifications import onsite, preferences
 
-# New in every process, so they cannot be typed into a page on purpose.
-_NONCE = secrets.token_hex(12)
-UNREAD_START, UNREAD_END = f"notices-from-{_NONCE}", f"notices-to-{_NONCE}"
-FOLLOW_START, FOLLOW_END = f"follow-from-{_NONCE}", f"follow-to-{_NONCE}"
-MARKS = (UNREAD_START, UNREAD_END, FOLLOW_START, FOLLOW_END)
-REGION_END = {
-    UNREAD_START.encode(): UNREAD_END.encode(),
-    FOLLOW_START.encode(): FOLLOW_END.encode(),
-}
 LINK_TEMPLATE = "notifications/_header_link.html"
 FOLLOW_TEMPLATE = "notifications/_follow.html"
-
-
-@contextmanager
-def kept_page_regions() -> Iterator[None]:
-    """Mark the personal parts of what is rendered inside, for a page kept for many."""
-    g.notice_regions = True
-    try:
-        yield
-    finally:
-        g.pop("notice_regions", None)
-
-
-def _region(start: str, end: str, html: str) -> Markup:
-    if g.get("notice_regions"):
-        return Markup(f"{start}{html}{end}")  # noqa: S704 - html is a rendered template
-    return Markup(html)  # noqa: S704
 
 
 def _viewer_id() -> int:
@@ -73,15 +39,16 @@ def unread_notice_count() -> int:
 
 
 def notices_link() -> Markup:
-    html = render_template(LINK_TEMPLATE, unread=unread_notice_count())
-    return _region(UNREAD_START, UNREAD_END, html)
+    return Markup(render_template(LINK_TEMPLATE, unread=unread_notice_count()))  # noqa: S704
 
 
 def _follow_html(article: Any, following: bool) -> str:
     form = FollowForm(formdata=None, follow="0" if following else "1")
     minutes = current_app.config["NOTIFICATION_DIGEST_MINUTES"]
     viewer = _viewer_id()
-    if viewer:
+    if viewer and "digest_minutes" in g:  # read with the follow state (read_for_article)
+        minutes = int(g.digest_minutes or minutes)
+    elif viewer:
         minutes = preferences.digest_minutes(
             preferences.settings_of(db.session, viewer), current_app.config
         )
@@ -94,56 +61,25 @@ def _follow_html(article: Any, following: bool) -> str:
     )
 
 
+def read_for_article(article_id: int) -> None:
+    """On an article page: the viewer's unread count and whether they follow the article,
+    in one statement, for the header and the follow button rendered later."""
+    viewer = _viewer_id()
+    if viewer:
+        found = onsite.follows_and_unread(db.session, viewer, article_id, utcnow())
+        follows, g.unread_notices, g.digest_minutes = found
+        g.setdefault("article_follows", {})[article_id] = follows
+
+
 def follow_control(article: Any) -> Markup:
     viewer = _viewer_id()
-    following = bool(viewer) and preferences.is_following(db.session, viewer, article.id)
-    return _region(FOLLOW_START, FOLLOW_END, _follow_html(article, following))
+    known = g.get("article_follows", {})
+    if article.id in known:
+        following = bool(viewer) and known[article.id]
+    else:
+        following = bool(viewer) and preferences.is_following(db.session, viewer, article.id)
+    return Markup(_follow_html(article, following))  # noqa: S704
 
-
-def differs_from_kept_page(connection: Connection, viewer_id: int, article_id: int) -> bool:
-    """True when the viewer's parts are not those of the kept page (they follow the
-    article, or have unread notices): the application has to put them in."""
-    follows, unread = onsite.follows_and_unread(connection, viewer_id, article_id, utcnow())
-    return follows or unread > 0
-
-
-def regions_for(article: Any) -> dict[bytes, bytes]:
-    """The viewer's own parts where they differ from the kept page's, by their start mark."""
-    viewer = _viewer_id()
-    follows, unread = onsite.follows_and_unread(db.session, viewer, article.id, utcnow())
-    g.unread_notices = unread
-    regions: dict[bytes, bytes] = {}
-    if unread:
-        html = render_template(LINK_TEMPLATE, unread=unread)
-        regions[UNREAD_START.encode()] = html.encode()
-    if follows:
-        regions[FOLLOW_START.encode()] = _follow_html(article, True).encode()
-    return regions
-
-
-def fill_regions(parts: tuple[bytes, ...], regions: dict[bytes, bytes] | None) -> list[bytes]:
-    """*parts* (a kept page cut at its marks) with the regions in *regions* replaced and the
-    others kept as rendered; the marks themselves are dropped."""
-    out: list[bytes] = []
-    skip_to: bytes | None = None
-    for part in parts:
-        if skip_to is not None:
-            if part == skip_to:
-                skip_to = None
-            continue
-        end = REGION_END.get(part)
-        if end is not None:
-            replacement = (regions or {}).get(part)
-            if replacement is not None:
-                out.append(replacement)
-                skip_to = end
-            continue
-        if part not in _ENDS:
-            out.append(part)
-    return out
-
-
-_ENDS = frozenset(REGION_END.values())
 
 bp.add_app_template_global(unread_notice_count, "unread_notice_count")
 bp.add_app_template_global(notices_link, "notices_link")

@@ -67,7 +67,10 @@ def find_by_slug(session: Session, slug: str) -> SlugLookup:
     """The article with *slug*, or the article that once had it (to redirect there)."""
     if "\x00" in slug:  # never in a slug, and PostgreSQL refuses it in any text
         return SlugLookup(None)
-    article = session.scalar(select(Article).where(Article.slug == slug))
+    # Topics load when first shown (a member's page from a kept shell never shows them).
+    article = session.scalar(
+        select(Article).where(Article.slug == slug).options(lazyload(Article.topics))
+    )
     if article is not None:
         return SlugLookup(article)
     former = session.scalar(
@@ -81,9 +84,17 @@ def find_by_slug(session: Session, slug: str) -> SlugLookup:
 
 
 @dataclass(frozen=True)
+class ArticleLink:
+    """An article as a link to it shows it."""
+
+    title: str
+    slug: str
+
+
+@dataclass(frozen=True)
 class Neighbours:
-    previous: Article | None
-    next: Article | None
+    previous: Article | ArticleLink | None
+    next: Article | ArticleLink | None
 
 
 def neighbours(session: Session, article: Article, now: datetime) -> Neighbours:

@@ -13,7 +13,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app import text
 from app.models import Article, ArticleSlug, BodyFormat, Topic
-from app.services import articles as reading
 from app.services.errors import Conflict, InvalidInput
 from app.services.slugs import is_valid_slug, slugify
 
@@ -162,37 +161,6 @@ def _apply(session: Session, article: Article, data: ArticleInput, now: datetime
     article.published_at = data.published_at
     article.comments_open = data.comments_open
     article.updated_at = now
-    article.discussion_version = (article.discussion_version or 0) + 1
-
-
-def public_neighbour_ids(session: Session, article: Article, now: datetime) -> set[int]:
-    """The previous and next public articles of *article*, if it is public itself."""
-    if article.id is None or not article.is_public_at(now):
-        return set()
-    found = reading.neighbours(session, article, now)
-    return {other.id for other in (found.previous, found.next) if other is not None}
-
-
-def touch_articles(session: Session, ids: Iterable[int]) -> None:
-    """Mark the pages of *ids* as changed (their previous/next links show other articles)."""
-    ids = set(ids)
-    if not ids:
-        return
-    session.execute(
-        update(Article)
-        .where(Article.id.in_(ids))
-        .values(discussion_version=Article.discussion_version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, Article) and obj.id in ids:
-            session.expire(obj, ["discussion_version"])
-
-
-def _listing_shape(article: Article, now: datetime) -> tuple:
-    """What an article's neighbours show of it: whether and where it is listed, and its link."""
-    public = article.is_public_at(now)
-    return (public, article.published_at if public else None, article.title, article.slug)
 
 
 def create_article(session: Session, data: ArticleInput, now: datetime) -> Article:
@@ -203,7 +171,6 @@ def create_article(session: Session, data: ArticleInput, now: datetime) -> Artic
     _apply(session, article, data, now)
     session.add(article)
     session.flush()
-    touch_articles(session, public_neighbour_ids(session, article, now))
     return article
 
 
@@ -251,8 +218,6 @@ def update_article(
         _check_slug(session, slug, article)
         change_slug(session, article, slug)
     was_public = article.is_public_at(now)
-    before = _listing_shape(article, now)
-    neighbours = public_neighbour_ids(session, article, now)
     content_changed = (
         " ".join(data.title.split()),
         check_body(data.body, article.body_format),
@@ -264,21 +229,15 @@ def update_article(
     if was_public and content_changed:
         article.revised_at = now
     session.flush()
-    if _listing_shape(article, now) != before:
-        neighbours |= public_neighbour_ids(session, article, now)
-        touch_articles(session, neighbours - {article.id})
     return article
 
 
 def set_deleted(session: Session, article: Article, deleted_at: datetime | None, now: datetime):
-    """Delete (soft) or restore *article*; its neighbours' previous/next links change too."""
-    neighbours = public_neighbour_ids(session, article, now)
+    """Delete (soft) or restore *article* (its neighbours' links change with the site's
+    version, app/caching/bumps.py)."""
     article.deleted_at = deleted_at
     article.revision += 1
-    article.discussion_version = (article.discussion_version or 0) + 1
     session.flush()
-    neighbours |= public_neighbour_ids(session, article, now)
-    touch_articles(session, neighbours - {article.id})
 
 
 def change_slug(session: Session, article: Article, new_slug: str) -> None:

@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.models import SiteSetting
+from app.caching import bumps
+from app.models import SiteSetting, VersionScope
 from app.services.errors import InvalidInput
 
 # The settings that can be changed on /admin/settings.
@@ -145,3 +146,4 @@ def save_settings(
         session.add(row)
     if dropped:
         session.execute(delete(SiteSetting).where(SiteSetting.key.in_(dropped)))
+        bumps.changed(session, scopes=[VersionScope.SITE])  # a bulk DELETE: no flush sees it

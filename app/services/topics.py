@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Article, Topic, article_topics
+from app.models import Article, CacheVersion, Topic, VersionScope, article_topics
 from app.services.articles import public_articles
 
 
@@ -55,18 +55,19 @@ class KeptTopics:
 KEEP_FOR = timedelta(seconds=60)
 
 
-def _signature(session: Session) -> tuple:
-    """Changes with every saved article and every new topic: two index lookups."""
-    latest = select(func.max(Article.updated_at)).scalar_subquery()
-    newest_topic = select(func.max(Topic.id)).scalar_subquery()
-    return tuple(session.execute(select(latest, newest_topic)).one())
+def _signature(session: Session, now: datetime) -> tuple:
+    """Changes with every saved article or topic (the site's version, raised by
+    app/caching/bumps.py) and with every publication that falls due: two index lookups."""
+    site = select(CacheVersion.version).where(CacheVersion.name == VersionScope.SITE.value)
+    due = select(func.max(Article.published_at)).where(Article.published_at <= now)
+    return tuple(session.execute(select(site.scalar_subquery(), due.scalar_subquery())).one())
 
 
 def kept_public_topics(session: Session, now: datetime, kept: dict) -> list[TopicSummary]:
-    """public_topics, kept in *kept* (one per process) while no article was saved and no topic
-    added, for at most KEEP_FOR: what a deletion or a publication that fell due changes shows
-    within a minute. For the header, shown on every page; /topics asks public_topics."""
-    signature = _signature(session)
+    """public_topics, kept in *kept* (one per process) while the site's version and the
+    newest due publication stay the same (app/caching/versions.py reads the same two), for
+    at most KEEP_FOR. For the header, shown on every page; /topics asks public_topics."""
+    signature = _signature(session, now)
     found: KeptTopics | None = kept.get("topics")
     if found is None or found.signature != signature or now >= found.until:
         found = KeptTopics(signature, now + KEEP_FOR, public_topics(session, now))

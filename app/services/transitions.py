@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.caching import bumps
 from app.models import (
     Article,
     Comment,
@@ -25,6 +26,7 @@ from app.models import (
     Reason,
     ReasonCode,
     User,
+    VersionScope,
 )
 from app.services import notifications, reasons
 from app.services.errors import Conflict, InvalidInput
@@ -214,12 +216,11 @@ def discussion_changed(session: Session, article_id: int) -> None:
     session.execute(
         update(Article)
         .where(Article.id == article_id)
-        .values(
-            visible_comment_count=visible,
-            discussion_version=Article.discussion_version + 1,
-        )
+        .values(visible_comment_count=visible)
         .execution_options(synchronize_session=False)
     )
+    # The comment may have moved by a conditional UPDATE, which no flush sees.
+    bumps.changed(session, [article_id], [VersionScope.COMMENTS])
     article = session.get(Article, article_id)
     if article is not None:
-        session.expire(article, ["visible_comment_count", "discussion_version"])
+        session.expire(article, ["visible_comment_count"])

@@ -1,7 +1,7 @@
 """WordPress import: WordPress ids on rows, guest commenters, old addresses, HTML sources
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-29 07:00:00
 
 Articles, pages, topics, comments and users keep the id they had in the WordPress site they
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

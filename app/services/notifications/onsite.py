@@ -13,7 +13,15 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session, contains_eager
 
-from app.models import Article, ArticleFollow, Comment, ModerationEvent, Notice, UTCDateTime
+from app.models import (
+    Article,
+    ArticleFollow,
+    Comment,
+    ModerationEvent,
+    Notice,
+    NotificationSettings,
+    UTCDateTime,
+)
 from app.services.notifications.outbox import params_of
 from app.services.notifications.rules import ON_SITE_KINDS, still_true
 
@@ -77,7 +85,10 @@ def _follows_and_unread_statement() -> Any:
         ArticleFollow.user_id == bindparam("recipient"),
         ArticleFollow.article_id == bindparam("article"),
     )
-    return select(follows, UNREAD.scalar_subquery())
+    digest = select(NotificationSettings.digest_minutes).where(
+        NotificationSettings.user_id == bindparam("recipient")
+    )
+    return select(follows, UNREAD.scalar_subquery(), digest.scalar_subquery())
 
 
 FOLLOWS_AND_UNREAD = _follows_and_unread_statement()
@@ -85,12 +96,13 @@ FOLLOWS_AND_UNREAD = _follows_and_unread_statement()
 
 def follows_and_unread(
     executor: Session | Connection, recipient_id: int, article_id: int, now: datetime
-) -> tuple[bool, int]:
-    """Whether the member follows the article, and their unread count, in one query (for the
-    personal parts of a kept article page)."""
+) -> tuple[bool, int, int | None]:
+    """Whether the member follows the article, their unread count and their chosen digest
+    interval (None: the configured one), in one query (for an article page's personal
+    parts)."""
     params = {"recipient": recipient_id, "article": article_id, "now": now}
-    follows, unread = executor.execute(FOLLOWS_AND_UNREAD, params).one()
-    return bool(follows), int(unread or 0)
+    follows, unread, digest = executor.execute(FOLLOWS_AND_UNREAD, params).one()
+    return bool(follows), int(unread or 0), digest
 
 
 def notices_page(

@@ -3,7 +3,7 @@ the thread view keeps (the shape of a thread) or renders with (a nameless member
 
 The nesting (an ``<li>`` per comment, its replies in an ``<ol>``) is written out here rather
 than by a recursive template, so that one thread can be put together from comments rendered
-at different moments: the viewer's own ones now, everybody else's from the page cache.
+at different moments: the viewer's own ones now, everybody else's from the store.
 """
 
 from __future__ import annotations

@@ -1,11 +1,13 @@
 """The events that change what an article page or the home page shows, for the cache tests.
 
 Each event takes the app and the world of build_world() and returns where to look ("middle"
-or "home"), a text that must appear and a text that must go (either may be None).
+or "home"), a text that must appear and a text that must go (either may be None: then only
+the validator must change).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -15,7 +17,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.models import Article, Comment, CommentStatus, Page, User, UserRole, utcnow
-from app.services import account_data, comments, moderation, pages, publishing
+from app.services import account_data, comments, moderation, pages, publishing, site_settings
 from tests.support import PASSWORD, Factory
 
 
@@ -168,18 +170,13 @@ def neighbour_deleted(app, w):  # noqa: ANN001, ANN201
 
 
 def publication_due(app, w):  # noqa: ANN001, ANN201
-    """An article scheduled between two others becomes due: only the clock moves."""
-    now = utcnow()
-    planned = w["make"].article("Der Geplante", published_at=now + timedelta(days=1))
-    assert "Der Geplante" not in w["read"]("middle")  # scheduled: not a neighbour yet
-    with app.app_context():
-        db.session.execute(
-            update(Article)
-            .where(Article.id == planned.id)
-            .values(published_at=w["middle"].published_at + timedelta(hours=1))
-        )
-        db.session.commit()
-    return "middle", "Der Geplante", "Der Neuere"
+    """An article scheduled a moment ahead becomes due: only the clock moves. Its new topic
+    then shows in the header's topic navigation of every page."""
+    due = utcnow() + timedelta(seconds=1.5)
+    w["make"].article("Der Geplante", topics=["Zukunftsthema"], published_at=due)
+    assert "Zukunftsthema" not in w["read"]("middle")  # scheduled: not shown yet
+    time.sleep(max(0.0, (due - utcnow()).total_seconds()) + 0.05)
+    return "middle", "Zukunftsthema", None
 
 
 def footer_page_saved(app, w):  # noqa: ANN001, ANN201
@@ -199,6 +196,35 @@ def commenter_left(app, w):  # noqa: ANN001, ANN201
 
     _service(app, act)
     return "middle", "deleted account", "schreiberin"
+
+
+def setting_saved(app, w):  # noqa: ANN001, ANN201
+    def act(session):  # noqa: ANN001, ANN202
+        site_settings.save_settings(session, {"COMMENT_MAX_LENGTH": 1234}, utcnow())
+
+    _service(app, act)
+    return "middle", None, None
+
+
+def topic_added(app, w):  # noqa: ANN001, ANN201
+    """A new topic on the neighbour: the header's topic navigation shows it on every page."""
+
+    def act(session):  # noqa: ANN001, ANN202
+        article = _get(session, Article, w["older"].id)
+        publishing.update_article(
+            session, article, _input(article, topics=["Geldpolitik"]), utcnow()
+        )
+
+    _service(app, act)
+    return "middle", "Geldpolitik", None
+
+
+def commenter_renamed(app, w):  # noqa: ANN001, ANN201
+    def act(session):  # noqa: ANN001, ANN202
+        _get(session, User, w["author"].id).username = "autorin"
+
+    _service(app, act)
+    return "middle", "autorin", "schreiberin"
 
 
 def listed_article_edited(app, w):  # noqa: ANN001, ANN201
@@ -250,6 +276,9 @@ EVENTS = [
     publication_due,
     footer_page_saved,
     commenter_left,
+    setting_saved,
+    topic_added,
+    commenter_renamed,
     listed_article_edited,
     listed_comment_count,
     listed_publication_due,

@@ -1,12 +1,13 @@
-"""The thread on an article page, put together from cached pieces wherever nothing is personal.
+"""The thread on an article page, put together from kept pieces wherever nothing is personal.
 
 The thread is put together one top-level comment (with all its replies) at a time, each
-comment rendered on its own (app/comments/thread_render.py). Those pieces, and the comments
-in them, are kept in the page cache (app/services/page_cache.py) under the article's
+comment rendered on its own (app/caching/nesting.py). Those pieces, and the comments in
+them, are kept in the store (app/caching/store.py) under the article's
 ``discussion_version``, whether comments are open, the language, the page they are shown on
 and the kind of viewer they were rendered for: a reader, or a nameless member who owns none
 of the comments (one who may write, or one who may not). A member's key also holds the
-page's address, which the flag links carry.
+page's address, which the flag links carry. They are the same for every viewer of that kind,
+so every worker and instance sharing the store uses them.
 
 What is personal is never cached. A member's own comments (with their edit and delete
 controls and the CSRF token, their pending and hidden ones) sit in a few top-level threads,
@@ -29,9 +30,9 @@ from flask_babel import get_locale
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 
-from app.comments.thread_render import (
+from app.caching.nesting import (
     CommentRenderer,
     Skeleton,
     comment_key,
@@ -39,10 +40,10 @@ from app.comments.thread_render import (
     stand_in,
     walk,
 )
+from app.caching.store import Store, store_of
 from app.extensions import db
 from app.models import Article, Comment, CommentStatus, Flag
 from app.permissions import can_write, is_moderator
-from app.services.page_cache import PageCache, cache_for
 from app.services.threads import Node, Thread, build_thread, load_comments
 
 
@@ -55,7 +56,7 @@ class ThreadView:
         config = current_app.config
         self.article, self.viewer, self.now = article, viewer, now
         self.depth, self.per_page = config["COMMENT_MAX_DEPTH"], config["COMMENTS_PER_PAGE"]
-        self.cache: PageCache = cache_for(current_app)
+        self.cache: Store = store_of()
         self.comments: list[Comment] | None = None  # loaded only when something must be built
         self._readers: Thread | None = None
         self.whole: Thread | None = None  # the viewer's whole thread, when rendered for them
@@ -100,18 +101,19 @@ class ThreadView:
         return skeleton
 
     def _find_personal(self) -> None:
-        own = db.session.execute(
-            select(Comment.id, Comment.status).where(
-                Comment.article_id == self.article.id, Comment.author_id == self.viewer.id
-            )
-        ).all()
-        self.flagged = set(
-            db.session.scalars(
-                select(Flag.comment_id)
-                .join(Comment, Comment.id == Flag.comment_id)
-                .where(Comment.article_id == self.article.id, Flag.user_id == self.viewer.id)
-            )
+        # The viewer's own comments here and those they flagged, in one statement.
+        article_id, viewer_id = self.article.id, self.viewer.id
+        theirs = select(Comment.id, Comment.status, literal(False).label("flagged")).where(
+            Comment.article_id == article_id, Comment.author_id == viewer_id
         )
+        flagged = (
+            select(Flag.comment_id, Comment.status, literal(True))
+            .join(Comment, Comment.id == Flag.comment_id)
+            .where(Comment.article_id == article_id, Flag.user_id == viewer_id)
+        )
+        rows = db.session.execute(union_all(theirs, flagged)).all()
+        own = [(row[0], CommentStatus(row[1])) for row in rows if not row[2]]
+        self.flagged = {row[0] for row in rows if row[2]}
         skeleton, extra = self.skeleton, set()
         shown = [(comment_id, CommentStatus.VISIBLE) for comment_id in self.flagged]
         own = [*own, *(item for item in shown if item[0] in skeleton.visible)]
@@ -219,7 +221,8 @@ class ThreadView:
     def _shared_pieces(self, render: CommentRenderer, roots: list[int]) -> dict | None:
         """Threads without the viewer's comments, as a viewer who owns none of them sees them."""
         prefix, may_write = self._shared_key()
-        pieces = {root: self.cache.get((*prefix, root)) for root in roots}
+        found = self.cache.get_many((*prefix, root) for root in roots)
+        pieces = dict(zip(roots, found, strict=True))
         missing = [root for root, piece in pieces.items() if piece is None]
         if missing:
             nodes = {node.comment.id: node for node in self._readers_thread().roots}

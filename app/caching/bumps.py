@@ -1,0 +1,182 @@
+"""The one place versions are raised: whatever a transaction changes, the versions of the
+pages that show it rise in the same transaction.
+
+A listener on every SQLAlchemy session looks at the rows each flush writes and maps them to
+what they change:
+
+- a comment (new, edited, moderated, deleted) or a flag: its article's discussion, and the
+  site's comments (lists show counts, the site's feed shows comments);
+- an article (text, title, slug, publication, topics, deletion): its discussion and the site
+  (its neighbours' links, lists, the header's topics, the sitemap);
+- a fixed page, a saved setting or a topic: the site (the footer, the header, what pages
+  show);
+- a member's name or the erasure of their account: the discussions they wrote in.
+
+Articles' versions are raised right after the flush that wrote them (their rows are locked
+by then anyway); the site-wide rows only just before the commit, so a transaction holds
+their locks for as short as possible and always after every article's.
+
+A few services write with a bulk ``UPDATE`` (a conditional one, against races); flushes do
+not see those, so they call :func:`changed` with what they changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Article,
+    CacheVersion,
+    Comment,
+    Flag,
+    Page,
+    SiteSetting,
+    Topic,
+    User,
+    VersionScope,
+    utcnow,
+)
+
+PENDING = "diskurs_cache_scopes"
+BUMPED = "diskurs_cache_bumped_articles"
+# What of a member is shown to others: changes of anything else (a login, a ban) show nowhere.
+USER_SHOWN = ("username", "state", "deleted_at")
+SITE_WIDE = (Page, SiteSetting, Topic)
+
+
+def changed(
+    session: Session,
+    article_ids: Iterable[int | None] = (),
+    scopes: Iterable[VersionScope] = (),
+) -> None:
+    """Raise the versions of *article_ids* now and of *scopes* at the commit."""
+    _bump_articles(session, {article_id for article_id in article_ids if article_id})
+    session.info.setdefault(PENDING, set()).update(scopes)
+
+
+def _user_shown_changed(user: User) -> bool:
+    state = inspect(user)
+    return any(state.attrs[name].history.has_changes() for name in USER_SHOWN)
+
+
+def _comment_article(session: Session, flag: Flag) -> int | None:
+    if not flag.comment_id:
+        return None
+    comments = Comment.__table__
+    query = select(comments.c.article_id).where(comments.c.id == flag.comment_id)
+    return session.connection().execute(query).scalar()
+
+
+def _commented_articles(session: Session, user_id: int) -> list[int]:
+    """The discussions that name the member beside their comments."""
+    comments = Comment.__table__
+    query = select(comments.c.article_id).where(comments.c.author_id == user_id).distinct()
+    return list(session.connection().execute(query).scalars())
+
+
+def _collect(session: Session) -> tuple[set[int], set[VersionScope]]:
+    articles: set[int] = set()
+    scopes: set[VersionScope] = set()
+    rows = [*session.new, *session.dirty, *session.deleted]
+    for row in rows:
+        if row in session.dirty and not session.is_modified(row, include_collections=True):
+            continue
+        if isinstance(row, Comment):
+            articles.add(row.article_id)
+            scopes.add(VersionScope.COMMENTS)
+        elif isinstance(row, Flag):
+            articles.add(_comment_article(session, row))
+        elif isinstance(row, Article):
+            articles.add(row.id)
+            scopes.add(VersionScope.SITE)
+        elif isinstance(row, SITE_WIDE):
+            scopes.add(VersionScope.SITE)
+        elif (
+            isinstance(row, User)
+            and row not in session.new
+            and (row in session.deleted or _user_shown_changed(row))
+        ):  # a new member has written nothing yet
+            articles.update(_commented_articles(session, row.id))
+            scopes.add(VersionScope.COMMENTS)  # what lists and feeds show of comments
+    articles.discard(None)  # type: ignore[arg-type]
+    return articles, scopes
+
+
+def _bump_articles(session: Session, ids: set[int]) -> None:
+    # Once per transaction is enough: readers only ever see committed versions, and each
+    # commit then moves past every version seen before.
+    done = session.info.setdefault(BUMPED, set())
+    ids = ids - done
+    if not ids:
+        return
+    done.update(ids)
+    session.connection().execute(
+        update(Article.__table__)
+        .where(Article.__table__.c.id.in_(sorted(ids)))
+        .values(discussion_version=Article.__table__.c.discussion_version + 1)
+    )
+    for row in list(session.identity_map.values()):
+        if isinstance(row, Article) and row.id in ids:
+            session.expire(row, ["discussion_version"])
+
+
+def _bump_scopes(session: Session, scopes: set[VersionScope]) -> None:
+    """Raise each scope's row, creating it when missing (an emptied table counts on)."""
+    table = CacheVersion.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    now = utcnow()
+    for scope in sorted(scopes):  # always in the same order: no deadlock between commits
+        insert = dialect.insert(table).values(name=scope.value, version=1, changed_at=now)
+        session.connection().execute(
+            insert.on_conflict_do_update(
+                index_elements=[table.c.name],
+                set_={"version": table.c.version + 1, "changed_at": now},
+            )
+        )
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    articles, scopes = _collect(session)
+    session.info.setdefault(PENDING, set()).update(scopes)
+    session.info.setdefault(PENDING + "_articles", set()).update(articles)
+
+
+def _after_flush_postexec(session: Session, _context: Any) -> None:
+    articles = session.info.pop(PENDING + "_articles", set())
+    # New articles have their id only now, and a new one's version starts where it starts.
+    _bump_articles(session, {article_id for article_id in articles if article_id})
+
+
+def _before_commit(session: Session) -> None:
+    session.flush()
+    scopes = session.info.pop(PENDING, set())
+    if scopes:
+        _bump_scopes(session, scopes)
+
+
+def _forget(session: Session, *_args: Any) -> None:
+    for name in (PENDING, PENDING + "_articles", BUMPED):
+        session.info.pop(name, None)
+
+
+def _after_soft_rollback(session: Session, _previous: Any) -> None:
+    # A savepoint rolled back may have taken an article's raised version with it: raise it
+    # again when next asked. Site-wide scopes stay pending (raising too often is harmless).
+    session.info.pop(BUMPED, None)
+
+
+def install() -> None:
+    """Listen on every session (once per process; the listeners hold no app)."""
+    if event.contains(Session, "after_flush", _after_flush):
+        return
+    event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "after_flush_postexec", _after_flush_postexec)
+    event.listen(Session, "before_commit", _before_commit)
+    event.listen(Session, "after_commit", _forget)
+    event.listen(Session, "after_rollback", _forget)
+    event.listen(Session, "after_soft_rollback", _after_soft_rollback)

@@ -1,0 +1,110 @@
+"""Readers' pages as HTTP answers: who gets a shared page, validators, Cache-Control.
+
+A page is *shared* only when Flask-Login, after its own loading (remember cookie included),
+finds nobody logged in and the session holds nothing (no flashed message, no token). Such a
+page is the same for every reader in the same language, so:
+
+- the view reads its versions (app/caching/versions.py, one statement) and answers
+  ``304 Not Modified`` through ``make_conditional`` when the browser's or proxy's
+  ``If-None-Match`` names them, without rendering anything;
+- otherwise it answers the page kept under those versions, or renders and keeps it;
+- the answer says ``Cache-Control: public, max-age=READER_MAX_AGE,
+  stale-while-revalidate=READER_STALE_SECONDS``, ``ETag``, ``Last-Modified`` and
+  ``Vary: Cookie, Accept-Language``, and never sets a cookie (a page that touched the
+  session while rendering is neither kept nor shared).
+
+Every other answer of the application (members, staff, flashed messages, POSTs) that says
+nothing itself says ``Cache-Control: private, no-store``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, Response, current_app, g, make_response, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from app.caching.store import store_of
+
+PRIVATE = "private, no-store"
+
+
+def shared_request() -> bool:
+    """Whether this request may get the page every reader gets."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if current_user.is_authenticated:  # Flask-Login's own decision, remember cookie included
+        return False
+    return not session
+
+
+def _shared_headers(response: Response, etag: str, last_modified: datetime) -> None:
+    config = current_app.config
+    response.set_etag(etag)
+    response.last_modified = last_modified
+    response.cache_control.public = True
+    response.cache_control.max_age = int(config["READER_MAX_AGE"])
+    response.cache_control.stale_while_revalidate = int(config["READER_STALE_SECONDS"])
+    response.vary.update(("Cookie", "Accept-Language"))
+    g.shared_page = True
+
+
+def reader_page(
+    read_versions: Callable[[], tuple[Hashable, datetime] | None],
+    render: Callable[[], Any],
+) -> Response:
+    """The page for this request: shared (conditional, kept) for a reader, else rendered.
+
+    *read_versions* gives the versions the page depends on (besides its address and
+    language) and when it last changed, or None when the page is not one readers share;
+    *render* makes the page as the view would without a cache.
+    """
+    if request.method not in ("GET", "HEAD"):
+        return make_response(render())
+    found = read_versions()  # for members too: what the page shows is kept by them
+    if found is None or not shared_request():
+        return make_response(render())
+    parts, last_modified = found
+    store = store_of()
+    key = ("page", request.full_path, str(get_locale()), parts)
+    etag = store.key(key)
+    answer = current_app.response_class()
+    _shared_headers(answer, etag, last_modified)
+    answer.make_conditional(request)
+    if answer.status_code == 304:
+        return answer
+    kept = store.get(key)
+    if kept is not None:
+        body, mimetype = kept
+        answer.set_data(body)
+        answer.mimetype = mimetype
+        return answer
+    response = make_response(render())
+    personal = session.modified or bool(session) or "Set-Cookie" in response.headers
+    if response.status_code != 200 or personal:
+        g.shared_page = False  # something personal happened while rendering: not shared
+        return response
+    store.put(key, (response.get_data(), response.mimetype))
+    _shared_headers(response, etag, last_modified)
+    return response
+
+
+def _private_unless_said(response: Response) -> Response:
+    """Anything not shared says it must not be kept, unless the view said otherwise."""
+    if request.endpoint == "static":
+        return response
+    shared = g.get("shared_page", False)
+    if shared and (session.modified or "Set-Cookie" in response.headers):
+        shared = False  # a hook touched the session after the view: never share that
+        response.headers.pop("ETag", None)
+        response.headers["Cache-Control"] = PRIVATE
+    if not shared and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = PRIVATE
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_private_unless_said)

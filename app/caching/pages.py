@@ -1,0 +1,75 @@
+"""Which versions each kind of reader's page depends on (for its views), and the parts of
+pages that are the same for everybody while the site's versions stay the same.
+
+The versions read for a page are left in ``g.site_versions``; :func:`kept_for_site` keeps
+what the header, the footer and an article's surroundings show under them, so a member's
+page (rendered for them) does not ask the database for those again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from flask import Response, g
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from app.caching import versions
+from app.caching.http import reader_page
+from app.caching.store import store_of
+from app.extensions import db
+from app.models import utcnow
+
+
+def site_page(render: Callable[[], Any], *, with_comments: bool = True) -> Response:
+    """A page that shows what the site versions cover: lists, feeds, fixed pages.
+
+    *with_comments*: the page shows comments or their counts (else only the site's rows).
+    """
+
+    def read() -> tuple:
+        found = versions.site_versions(db.session.connection(), utcnow())
+        g.site_versions = found
+        parts = (found.site, found.due, found.comments if with_comments else None)
+        return parts, found.moments(with_comments=with_comments)
+
+    return reader_page(read, render)
+
+
+def article_page(slug: str, render: Callable[[], Any]) -> Response:
+    """An article's page: its own discussion and what the site shows around it."""
+
+    def read() -> tuple | None:
+        found = versions.article_versions(db.session.connection(), slug, utcnow())
+        if found is not None:
+            g.site_versions = found.site
+        if found is None or not found.public:
+            return None  # 404, 410, a former slug's redirect, an admin's preview
+        return found.parts, found.site.moments(with_comments=True)
+
+    return reader_page(read, render)
+
+
+def kept_for_site(name: str, compute: Callable[[], Any], *extra: Hashable) -> Any:
+    """What *compute* gives, kept while the site's versions read for this request (and
+    *extra*) stay the same; computed every time where no versions were read."""
+    found = g.get("site_versions")
+    if found is None:
+        return compute()
+    store = store_of()
+    key = ("site-part", name, found.site, found.due, *extra)
+    value = store.get(key)
+    if value is None:
+        value = compute()
+        store.put(key, value)
+    return value
+
+
+def kept_block(name: str, *parts: Hashable, caller: Callable[[], str]) -> Markup:
+    """For templates: ``{% call kept_block("name", ...) %}...{% endcall %}`` around a part of
+    a page that is the same for every viewer (never anything personal inside!). Kept by the
+    site's versions, the language and *parts*; rendered where no versions were read."""
+    if g.get("site_versions") is None:
+        return Markup(caller())  # noqa: S704 - the output of an autoescaped template
+    html = kept_for_site("block", lambda: str(caller()), name, str(get_locale()), *parts)
+    return Markup(html)  # noqa: S704
