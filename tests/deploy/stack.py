@@ -146,8 +146,8 @@ class Worker(Process):
 class Nginx(Process):
     """nginx in the foreground with the repository's site file, rendered for this test."""
 
-    def __init__(self, port: int, upstreams: list[int], folder: Path) -> None:
-        self.port, self.prefix = port, folder / "nginx"
+    def __init__(self, port: int, upstreams: list[int], folder: Path, probe: str = "/healthz"):
+        self.port, self.prefix, self.probe = port, folder / "nginx", probe
         for sub in ("cache", "temp", "logs"):
             (self.prefix / sub).mkdir(parents=True, exist_ok=True)
         servers = " ".join(f"server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in upstreams)
@@ -196,7 +196,7 @@ http {{
 
     def start(self) -> None:
         super().start()
-        wait_for(lambda: answers(self.port, "/healthz"), 30, "nginx did not answer")
+        wait_for(lambda: answers(self.port, self.probe), 30, "nginx did not answer")
 
     def error_log(self) -> str:
         return (self.prefix / "logs" / "error.log").read_text(errors="replace")
