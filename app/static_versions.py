@@ -19,7 +19,7 @@ VERSIONED = (".css", ".js")
 
 
 @lru_cache(maxsize=256)
-def _digest(path: str, mtime_ns: int) -> str:  # mtime_ns: a changed file is read again
+def _digest(path: str, mtime_ns: int, size: int) -> str:  # a changed file is read again
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
@@ -27,10 +27,10 @@ def content_version(folder: str, filename: str) -> str | None:
     """The digest of a static file's content, or None for a missing file."""
     path = Path(folder) / filename
     try:
-        mtime_ns = path.stat().st_mtime_ns
+        found = path.stat()
     except OSError:
         return None
-    return _digest(str(path), mtime_ns)
+    return _digest(str(path), found.st_mtime_ns, found.st_size)
 
 
 def init_app(app: Flask) -> None:
