@@ -9,7 +9,8 @@ deploy/nginx/diskurs.conf in front of each (5079 for the site with its cache, 50
 ceiling). Every figure is a ratio to the Flask ceiling for a body of the same size, measured
 in the same run in alternating rounds:
 
-(a) the ceiling through nginx, and bench-200 for a reader through nginx with its cache;
+(a) the ceiling through nginx (as it is, and marked public as readers' pages are, so kept by
+    nginx), and bench-200 for a reader through nginx with its cache;
 (b) the home page and bench-200 for a reader on PostgreSQL without nginx;
 (d) the popular article: readers at full load on bench-200 while a member posts one comment
     a second; the ratio, and the readers' p99 against the quiet p99 of (b);
@@ -242,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
             pages.append(_pair("nginx-ceiling", f"http://{HOST}:{NGINX_CEILING_PORT}/"
                                f"{size[article]}", None, ceiling.format(size[article]),
                                options))  # fmt: skip
+            pages.append(_pair("nginx-kept-ceiling", f"http://{HOST}:{NGINX_CEILING_PORT}/"
+                               f"{size[article]}?cache=public", None,
+                               ceiling.format(size[article]), options))  # fmt: skip
             pages.append(_pair("nginx-reader", f"http://{HOST}:{NGINX_SITE_PORT}{article}", None,
                                ceiling.format(size[article]), options))  # fmt: skip
             print("(b) PostgreSQL without nginx …", flush=True)
