@@ -161,6 +161,8 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     finally:
         for process in reversed(processes):
             process.stop()
+            if isinstance(process, WebInstance):
+                process.stop(close_socket=True)
         mailbox.stop()
         if app is not None:
             with app.app_context():

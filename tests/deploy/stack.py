@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -122,15 +123,60 @@ class Process:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
+# What systemd does before starting a socket-activated service: the socket as fd 3.
+_HAND_OVER = (
+    "import os, sys; os.dup2(int(sys.argv[1]), 3); "
+    "os.environ.update(LISTEN_FDS='1', LISTEN_PID=str(os.getpid())); "
+    "os.execv(sys.argv[2], sys.argv[2:])"
+)
+
+
 class WebInstance(Process):
+    """gunicorn as diskurs-web@<port>.service runs it, on the socket its .socket unit holds.
+
+    As systemd does, the test keeps the listening socket open between runs of gunicorn and
+    hands it over as file descriptor 3 with LISTEN_FDS and LISTEN_PID (set by a small
+    launcher to its own process id, which gunicorn keeps by exec).
+    """
+
     def __init__(self, port: int, env: dict[str, str], folder: Path) -> None:
-        command = unit_command("diskurs-web@.service", str(port), env)
-        super().__init__(f"web-{port}", command, env, folder)
+        self.unit = unit_command("diskurs-web@.service", str(port), env)
+        super().__init__(f"web-{port}", self.unit, env, folder)
         self.port = port
+        self.listener: socket.socket | None = None
+
+    def _listen(self) -> socket.socket:
+        text = (DEPLOY / "systemd" / "diskurs-web@.socket").read_text()
+        backlog = int(re.search(r"^Backlog=(\d+)", text, re.MULTILINE).group(1))
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(backlog)
+        return listener
 
     def start(self) -> None:
-        super().start()
+        if self.listener is None:
+            self.listener = self._listen()
+        fd = self.listener.fileno()
+        self.command = [sys.executable, "-c", _HAND_OVER, str(fd), *self.unit]
+        with self.log.open("a") as log:
+            self.popen = subprocess.Popen(
+                self.command,
+                cwd=PROJECT_ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                pass_fds=(fd,),
+            )
         wait_for(self.ready, 60, f"{self.name} did not answer /healthz\n{self.output()[-3000:]}")
+
+    def stop(self, timeout: float = 40, close_socket: bool = False) -> None:
+        """SIGTERM; with *close_socket* the socket goes too, as if the machine were gone."""
+        super().stop(timeout)
+        if close_socket and self.listener is not None:
+            self.listener.close()
+            self.listener = None
 
     def ready(self) -> bool:
         assert self.running, f"{self.name} exited:\n{self.output()[-3000:]}"

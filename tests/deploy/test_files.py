@@ -39,6 +39,10 @@ def test_the_units_run_the_project_s_commands():
     assert web[web.index("--workers") + 1] == "3"
     assert web[web.index("--bind") + 1] == "127.0.0.1:8001"
     assert web[-1] == "wsgi:app"
+    socket_unit = (PROJECT_ROOT / "deploy" / "systemd" / "diskurs-web@.socket").read_text()
+    assert "ListenStream=127.0.0.1:%i" in socket_unit  # the address of --bind
+    service = (PROJECT_ROOT / "deploy" / "systemd" / "diskurs-web@.service").read_text()
+    assert "Requires=diskurs-web@%i.socket" in service
     worker = unit_command("diskurs-worker@.service", "1", env)
     assert worker[1:] == ["--app", "wsgi", "notifications", "work"]
 
