@@ -219,7 +219,7 @@ class Nginx(Process):
         # As root, nginx's workers would become "nobody", who cannot read the test's folders.
         user = "user root root;\n" if os.geteuid() == 0 else ""
         return f"""{user}daemon off;
-worker_processes 1;
+worker_processes auto;  # as Debian's nginx.conf
 pid {prefix}/nginx.pid;
 error_log {prefix}/logs/error.log warn;
 events {{ worker_connections 512; }}
