@@ -226,6 +226,8 @@ events {{ worker_connections 512; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
+    sendfile on;  # as Debian's nginx.conf
+    tcp_nopush on;
     access_log {prefix}/logs/access.log;
     client_body_temp_path {temp}/body;
     proxy_temp_path {temp}/proxy;

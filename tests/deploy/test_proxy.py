@@ -8,6 +8,7 @@ own, whatever a client sends.
 
 from __future__ import annotations
 
+import gzip
 import re
 import time
 
@@ -117,3 +118,13 @@ def test_forwarded_headers_are_nginx_s_own(stack):
     page = through.get("/login")
     data["csrf_token"] = csrf_token(page.body)
     assert through.post("/login", data, headers={"X-Forwarded-Proto": "https"}).status == 302
+
+
+def test_pages_and_stylesheets_are_compressed_for_browsers_that_ask(stack):
+    reader = stack.client()
+    page = reader.get(f"/articles/{stack.slug}", headers={"Accept-Encoding": "gzip"})
+    assert page.header("Content-Encoding") == "gzip"
+    assert gzip.decompress(page.body).startswith(b"<!DOCTYPE html>")
+    css = reader.get("/static/css/site.css", headers={"Accept-Encoding": "gzip"})
+    assert css.header("Content-Encoding") == "gzip"
+    assert reader.get(f"/articles/{stack.slug}").header("Content-Encoding") is None
