@@ -25,6 +25,7 @@ def body_of(size: int) -> bytes:
 
 
 @app.get("/<int:size>")
+@app.get("/articles/<int:size>")  # where nginx's configuration uses its cache
 def fixed(size: int) -> Response:
     response = Response(body_of(size), mimetype="text/html")
     if request.args.get("cache") == "public":  # what nginx's cache can do for a kept page

@@ -246,8 +246,8 @@ def main(argv: list[str] | None = None) -> int:
             pages.append(_pair("nginx-ceiling", f"http://{HOST}:{NGINX_CEILING_PORT}/"
                                f"{size[article]}", None, ceiling.format(size[article]),
                                options))  # fmt: skip
-            pages.append(_pair("nginx-kept-ceiling", f"http://{HOST}:{NGINX_CEILING_PORT}/"
-                               f"{size[article]}?cache=public", None,
+            pages.append(_pair("nginx-kept-ceiling", f"http://{HOST}:{NGINX_CEILING_PORT}"
+                               f"/articles/{size[article]}?cache=public", None,
                                ceiling.format(size[article]), options))  # fmt: skip
             pages.append(_pair("nginx-reader", f"http://{HOST}:{NGINX_SITE_PORT}{article}", None,
                                ceiling.format(size[article]), options))  # fmt: skip
