@@ -3,7 +3,8 @@
 The real application's pages prove the rules only for what it answers today; this stand-in
 answers each kind of header on request, so every rule is seen to hold: only answers marked
 ``public`` are kept, never one that sets a cookie, never for a request with a session, each
-language apart, and only on the paths of readers' pages. Needs nginx only.
+language apart, and only on the paths of readers' pages; and the forwarded headers the
+application believes are nginx's own. Needs nginx only.
 """
 
 from __future__ import annotations
@@ -107,3 +108,21 @@ def test_other_paths_never_go_through_the_cache(proxy):
         first, second = _twice(proxy, path)
         assert second.header("X-Cache-Status") is None
         assert second.body != first.body
+
+
+def test_the_forwarded_headers_are_nginx_s_whatever_the_client_sends(proxy):
+    spoofed = {
+        "X-Forwarded-For": "203.0.113.9",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "evil.example",
+        "X-Forwarded-Port": "443",
+        "X-Forwarded-Prefix": "/evil",
+    }
+    answer = proxy.get("/login?echo=1", headers=spoofed)
+    seen = dict(line.split("=", 1) for line in answer.text.splitlines())
+    # The application believes one hop (TRUSTED_PROXIES=1): the last address, which nginx
+    # appended, is the client's real one; the rest is nginx's own.
+    assert seen["X_FORWARDED_FOR"].split(",")[-1].strip() == "127.0.0.1"
+    assert seen["X_FORWARDED_PROTO"] == "http"
+    assert seen["X_FORWARDED_HOST"] == seen["HOST"] == "127.0.0.1"
+    assert seen["X_FORWARDED_PORT"] == seen["X_FORWARDED_PREFIX"] == ""
