@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 NPM_TOOLS := vnu-jar@26.9.27 axe-core@4.14.1
 
-.PHONY: run test install install-dev translations extract-messages lint format migration bench bench-search clean
+.PHONY: run test install install-dev translations extract-messages lint format migration bench bench-deploy bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,13 @@ extract-messages: $(VENV)/.installed
 SIZE ?= small
 bench: install-dev
 	$(BIN)/python bench/run.py --size $(SIZE) $(BENCH_ARGS)
+
+# The deployment's figures (bench/deploy.py): nginx in front with its cache, PostgreSQL, the
+# popular article under a stream of comments, and the time of posting one. Needs nginx, wrk
+# and a PostgreSQL server; the database is created (or refilled if it is a benchmark site).
+BENCH_DATABASE ?= postgresql+psycopg://postgres@127.0.0.1:5432/diskurs_bench
+bench-deploy: install-dev
+	DISKURS_DATABASE_URL=$${DISKURS_DATABASE_URL:-$(BENCH_DATABASE)} $(BIN)/python bench/deploy.py $(BENCH_ARGS)
 
 # Search latency on the benchmark site, in-process (bench/search.py); SEARCH_ARGS=--reuse
 # searches the site the last run built instead of building it again.

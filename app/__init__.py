@@ -45,11 +45,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, errors, i18n, legacy_links, links, security, templating
+    from app import cli, errors, i18n, legacy_links, links, security, static_versions, templating
 
     i18n.init_app(app)
     links.init_app(app)
     templating.init_app(app)
+    static_versions.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     legacy_links.init_app(app)

@@ -72,7 +72,9 @@ def fill(session: Session, spec: Spec, now: datetime | None = None, seed: int = 
     )
     counts = {str(status): n for status, n in status_counts.items()}
     counts.update(articles=len(builder.articles), users=len(builder.users), flags=len(flags))
-    return Manifest(small_slug=spec.small_slug, big_slug=spec.big_slug, counts=counts)
+    return Manifest(
+        small_slug=spec.small_slug, big_slug=spec.big_slug, huge_slug=spec.huge_slug, counts=counts
+    )
 
 
 def reset(engine: Any) -> None:

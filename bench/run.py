@@ -55,6 +55,8 @@ PAGES = (
     # A member with a reply of their own waiting there: only that thread is rendered for them.
     PageSpec("article-writer", "/articles/{small}", "writer", 0.3),
     PageSpec("big-reader", "/articles/{big}", None, 0.2),
+    # Large site only: the first page of a 5,000-comment thread (growth: against bench-200).
+    PageSpec("huge-reader", "/articles/{huge}", None, None),
     PageSpec("queue", "/moderation/", "moderator", 0.2),
     # What the same pages cost without the page cache, for reference (no target).
     PageSpec("home-uncached", "/", None, None, cached=False),
@@ -110,7 +112,9 @@ def measure_pair(
 
 
 def run_page(spec: PageSpec, manifest: prepare.Manifest, cookies: dict, options) -> dict:  # noqa: ANN001
-    path = spec.path.format(small=manifest.small_slug, big=manifest.big_slug)
+    path = spec.path.format(
+        small=manifest.small_slug, big=manifest.big_slug, huge=manifest.huge_slug
+    )
     cookie, how = cookies.get(spec.who, (None, None))
     result: dict[str, Any] = {**asdict(spec), "path": path, "login": how}
     status, body, sets_cookie = fetch(SITE_PORT, path, cookie)
@@ -151,6 +155,8 @@ def run_suite(size: str, database_url: str, options: argparse.Namespace) -> dict
     built_in = time.monotonic() - started
     env = dict(os.environ, DISKURS_DATABASE_URL=database_url, DISKURS_SECRET_KEY=secret)
     pages = [p for p in PAGES if not options.pages or p.name in options.pages]
+    if not manifest.huge_slug:
+        pages = [p for p in pages if "{huge}" not in p.path]
     results: list[dict[str, Any]] = []
     memory: dict[str, Any] = {}
     for cached in (True, False):

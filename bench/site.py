@@ -40,6 +40,11 @@ class Spec:
     comments: int = 6_200  # all comments, the bench threads and the pending ones included
     members: int = 300
     flagged: int = 40
+    huge_thread: int = 0  # visible comments on bench-<huge_thread>; 0: no such article
+
+    @property
+    def huge_slug(self) -> str | None:
+        return f"bench-{self.huge_thread}" if self.huge_thread else None
 
     @property
     def small_slug(self) -> str:
@@ -52,7 +57,8 @@ class Spec:
 
 SIZES = {
     "small": Spec(),
-    "large": Spec(articles=5_000, comments=100_000, members=2_000, flagged=200),
+    # With a 5,000-comment thread: its first page must cost a reader about what bench-200's does.
+    "large": Spec(articles=5_000, comments=100_000, members=2_000, flagged=200, huge_thread=5_000),
 }
 
 
@@ -62,6 +68,7 @@ class Manifest:
 
     small_slug: str
     big_slug: str
+    huge_slug: str | None = None
     member: str = "bench-member"  # has written nothing under the bench articles
     writer: str = "bench-writer"  # has a reply waiting for approval under the small one
     moderator: str = "bench-moderator"
@@ -136,6 +143,8 @@ class Builder:
         step = timedelta(days=2000) / spec.articles  # about five years of articles
         back = min(40, spec.articles // 2)  # not on the home page: as a reader would find them
         special = {spec.articles - back: spec.small_slug, spec.articles - back - 1: spec.big_slug}
+        if spec.huge_slug:
+            special[spec.articles - back - 2] = spec.huge_slug
         extras = [self.now + timedelta(days=d) for d in (1, 3, 7)] + [None, None, "deleted"]
         for index in range(spec.articles + len(extras)):
             source, body_html, excerpt = bodies[index % len(bodies)]
@@ -196,7 +205,10 @@ class Builder:
         small, big = by_slug[spec.small_slug], by_slug[spec.big_slug]
         self.add_thread(small, spec.small_thread, 0.15, removed=spec.small_thread // 100)
         self.add_thread(big, spec.big_thread, 0.15, removed=spec.big_thread // 100)
-        others = [a for a in public if a is not small and a is not big]
+        huge = by_slug.get(spec.huge_slug) if spec.huge_slug else None
+        if huge is not None:
+            self.add_thread(huge, spec.huge_thread, 0.15, removed=spec.huge_thread // 100)
+        others = [a for a in public if a is not small and a is not big and a is not huge]
         spread = spec.comments - len(self.comments) - spec.pending
         counts: dict[int, int] = defaultdict(int)
         for article in rng.choices(others, k=max(spread, 0)):

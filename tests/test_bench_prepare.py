@@ -129,3 +129,18 @@ def test_build_resets_and_refills_its_own_database(tmp_path):
     second = prepare.build(url, SPEC)
     assert first.counts == second.counts
     assert second.counts["articles"] == SPEC.articles + 6
+
+
+def test_the_large_size_adds_a_huge_thread(app):
+    spec = prepare.Spec(
+        articles=30, small_thread=20, big_thread=60, pending=12, comments=250, members=12,
+        flagged=3, huge_thread=90,
+    )  # fmt: skip
+    with app.app_context():
+        manifest = prepare.fill(db.session, spec, utcnow())
+        db.session.commit()
+        assert manifest.huge_slug == "bench-90"
+        article = _article("bench-90")
+        assert article.visible_comment_count == 90
+    assert prepare.SIZES["large"].huge_thread == 5_000
+    assert prepare.SIZES["small"].huge_slug is None
