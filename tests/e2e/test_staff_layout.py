@@ -70,7 +70,7 @@ def test_previous_home_next_wrap_each_in_their_own_part(browser, live_server, li
             tab.goto(f"{live_server.url}/articles/{middle.slug}")
             nav = tab.locator("nav.neighbours").first
             boxes = nav.evaluate(
-                """(nav) => [...nav.querySelectorAll('.neighbours__part')].map((part) => {
+                """(nav) => [...nav.querySelectorAll(':scope > a')].map((part) => {
                   const box = part.getBoundingClientRect();
                   return {left: box.left, right: box.right, top: box.top, height: box.height};
                 })"""
