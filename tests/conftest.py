@@ -128,6 +128,15 @@ def database_url(database_template: str, database_kind: str, tmp_path: Path) -> 
 
 
 @pytest.fixture
+def cached(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The application with its page cache on, whatever ``--page-cache`` says: for tests of
+    the cache itself."""
+    from tests.cache_support import cached_app  # it builds on make_app, defined here
+
+    yield from cached_app(database_url, tmp_path)
+
+
+@pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     application = make_app(database_url, tmp_path)
     yield application

@@ -3,21 +3,13 @@ and members' answers that nothing may keep."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from flask import Flask
 
-from tests.cache_support import ENGLISH, cached_app, logged_in, statements
+from tests.cache_support import ENGLISH, logged_in, statements
 from tests.comment_helpers import post_comment
 
 READER_PATHS = ("/", "/topics", "/feed.atom", "/comments.atom", "/sitemap.xml")
-
-
-@pytest.fixture
-def cached(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    yield from cached_app(database_url, tmp_path)
 
 
 @pytest.fixture

@@ -8,9 +8,6 @@ member's (private) page, and no spelling ever puts a member's page where readers
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
@@ -18,16 +15,11 @@ from hypothesis import strategies as st
 
 from app.models import CommentStatus
 from tests.accounts_support import login
-from tests.cache_support import ENGLISH, cached_app
+from tests.cache_support import ENGLISH
 from tests.support import PASSWORD, Factory
 
 NAME = "Geheimniskraemerin"
 HELD = "Mein zurückgehaltener Entwurf"
-
-
-@pytest.fixture
-def cached(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    yield from cached_app(database_url, tmp_path)
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@ oneself alone (with the page cache on, as in production), and an avatar for ever
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -14,16 +12,11 @@ from flask import Flask
 from app.avatars import avatar, initials, tone
 from app.extensions import db
 from app.models import Article, utcnow
-from tests.cache_support import cached_app, logged_in
+from tests.cache_support import logged_in
 from tests.support import Factory
 
 OWN = "comment__badge--own"
 AUTHOR = "comment__badge--author"
-
-
-@pytest.fixture
-def cached(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    yield from cached_app(database_url, tmp_path)
 
 
 @pytest.fixture

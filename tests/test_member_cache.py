@@ -9,9 +9,7 @@ through the form here, as a browser would.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -20,14 +18,9 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.models import Article, Comment, CommentStatus, User, UserRole, utcnow
 from app.services import bans, flags, publishing
-from tests.cache_support import ENGLISH, cached_app, logged_in
+from tests.cache_support import ENGLISH, logged_in
 from tests.conftest import make_app
 from tests.support import Factory, csrf_token
-
-
-@pytest.fixture
-def cached(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    yield from cached_app(database_url, tmp_path)
 
 
 @pytest.fixture

@@ -5,21 +5,14 @@ rendered whole (the moderation queue, for each moderator)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from app.models import UserRole
-from tests.cache_support import ENGLISH, cached_app, logged_in
+from tests.cache_support import ENGLISH, logged_in
 from tests.comment_helpers import post_comment
 from tests.support import Factory, csrf_token
-
-
-@pytest.fixture
-def cached(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    yield from cached_app(database_url, tmp_path)
 
 
 @pytest.fixture

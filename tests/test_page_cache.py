@@ -8,8 +8,6 @@ the article's time instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,13 +17,8 @@ from app.extensions import db
 from app.models import Article
 from app.services import publishing
 from tests.cache_events import EVENTS, build_world
-from tests.cache_support import ENGLISH, cached_app, logged_in, statements
+from tests.cache_support import ENGLISH, logged_in, statements
 from tests.support import login_as
-
-
-@pytest.fixture
-def cached(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    yield from cached_app(database_url, tmp_path)
 
 
 @pytest.fixture
