@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from app.extensions import db
 from app.models import Article, Comment, LegacyTarget, Page, Topic
 from app.services.wordpress.addresses import lookup
-from app.services.wordpress.mapping import normal_path
+from app.services.wordpress.mapping import normal_request_path
 
 # WordPress's query parameters on the home page, in the order they win.
 QUERY_KEYS = ("replytocom", "p", "page_id", "cat", "tag")
@@ -71,7 +71,7 @@ def _from_query() -> Response | None:
 
 
 def _from_path() -> Response | None:
-    path = normal_path(request.path)
+    path = normal_request_path(request.path)
     if path == "/feed/":
         return _moved(url_for("articles.feed"))
     if path == "/comments/feed/":

@@ -139,3 +139,9 @@ def test_an_address_with_letters_beyond_ascii_is_found(app, client):
         answer = client.get(old)
         assert answer.status_code == 301, old
         assert answer.headers["Location"] == "/articles/groesse?from=wordpress"
+
+
+def test_an_escaped_percent_in_an_address_is_not_decoded_twice(client, site):
+    # "%2500" is a percent sign followed by "00": it must never become a NUL on the way in.
+    for address in ("/%2500/", "/unbekannt%2500/", "/%2500/feed/"):
+        assert client.get(address).status_code == 404, address

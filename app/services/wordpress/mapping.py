@@ -77,7 +77,15 @@ def term_slug(slug: str, name: str, limit: int = 100) -> str:
 
 def normal_path(path: str) -> str:
     """An old path as the redirect table keeps it: decoded, lower-case, ending in ``/``."""
-    path = unquote(path).strip().lower()
+    return normal_request_path(unquote(path))
+
+
+def normal_request_path(path: str) -> str:
+    """A path that is decoded already (a request's), as the redirect table keeps it.
+
+    Decoding it again would turn a ``%25..`` the visitor sent into another character
+    (``%2500`` into NUL, which PostgreSQL refuses to be asked for)."""
+    path = path.strip().lower()
     if not path.startswith("/"):
         path = "/" + path
     return path if path.endswith("/") else path + "/"
