@@ -10,13 +10,12 @@ other on a database of its own.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -36,13 +35,9 @@ from app.services import moderation
 from app.services.errors import Conflict
 from tests.conftest import make_app, migrate_to_head
 from tests.support import (
-    PG_ADMIN_URL,
     Factory,
     csrf_token,
-    drop_pg_database,
     login_as,
-    postgres_available,
-    require,
 )
 
 ROUNDS = 6  # comments decided on at once, one after the other
@@ -66,19 +61,7 @@ def racing_app(request, database_kind: str, tmp_path: Path) -> Iterator[Flask]: 
             db.session.remove()
             db.engine.dispose()
         return
-    require(postgres_available(), "PostgreSQL is not reachable at 127.0.0.1:5432")
-    name = f"diskurs_race_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    application = make_app(PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, tmp_path)
-    migrate_to_head(application)
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    drop_pg_database(name)
+    yield request.getfixturevalue("postgres_app")  # a database of its own, as conftest makes it
 
 
 def at_once(*calls: Callable[[], object]) -> list[object]:
