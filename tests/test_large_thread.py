@@ -56,11 +56,6 @@ def _whole_comment_rows(seen: list[tuple[int, str]]) -> int:
     return sum(rows for rows, statement in seen if "comments.body_html" in statement)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the thread is loaded whole (app/services/threads.py: load_comments) whenever the "
-    "reader's page is not kept: 5,050 comments with their text for a first page of ~330",
-)
 def test_the_first_page_of_a_huge_thread_loads_only_what_it_shows(big_site):
     app, manifest = big_site
     client = app.test_client()

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from unittest.mock import patch
 
 import pytest
 from sqlalchemy import event
 
+from app.caching.nesting import CommentRenderer
 from app.caching.store import store_of
 from app.extensions import db
-from app.models import Article, CommentStatus, UserRole
+from app.models import Article, CommentStatus, User, UserRole
 from tests.comment_helpers import get, page_url, section
 from tests.support import login_as
 
@@ -66,7 +68,9 @@ def test_article_page_queries_do_not_grow_with_the_comments(app, make, role):
     assert counts[0] == counts[1], counts
 
 
-def test_all_comments_load_in_one_query(app, make):
+def test_the_comments_shown_load_in_two_queries_after_one_for_the_shape(app, make):
+    """On a miss: the thread's shape from one light query (no text), then whole comments
+    with their authors: those the structured data names, and the rest the page shows."""
     article = make.article()
     _fill(make, article, 30)
     client = app.test_client()
@@ -75,8 +79,12 @@ def test_all_comments_load_in_one_query(app, make):
     with counted(app) as statements:
         client.get(page_url(article))
     loading = [s for s in statements if "FROM comments" in s]
-    assert len(loading) == 1, loading
-    assert "JOIN users" in loading[0]
+    whole = [s for s in loading if "comments.body_html" in s]
+    assert len(whole) == 2, loading
+    assert all("JOIN users" in statement for statement in whole)
+    shape = [s for s in loading if s not in whole]
+    assert len(shape) == 1, loading
+    assert "body" not in shape[0]
 
 
 def test_the_readers_thread_depends_only_on_the_discussion_version(app, make):
@@ -90,3 +98,40 @@ def test_the_readers_thread_depends_only_on_the_discussion_version(app, make):
     make.comment(article, make.user(), "Neu")
     assert get(app, Article, article.id).discussion_version > version
     assert section(first.get(page_url(article)).text) != seen
+
+
+def test_a_new_reply_renders_its_own_thread_again_and_no_other(app, make):
+    """Kept threads are keyed by their own shape: a reply changes one top-level thread."""
+    article, author = make.article(), make.user()
+    roots = [make.comment(article, author, f"Anfang {n}") for n in range(3)]
+    for root in roots:
+        make.comment(article, author, f"Antwort auf {root.id}", parent=root)
+    reader = app.test_client()
+    assert reader.get(page_url(article)).status_code == 200
+    new = make.comment(article, make.user(), "Die neue Antwort", parent=roots[1])
+    rendered: list[int] = []
+    original = CommentRenderer.__call__
+
+    def spying(self, node, **overrides):  # noqa: ANN001, ANN202
+        rendered.append(node.comment.id)
+        return original(self, node, **overrides)
+
+    with patch.object(CommentRenderer, "__call__", spying):
+        page = reader.get(page_url(article))
+    assert "Die neue Antwort" in page.text
+    assert all(f"Anfang {n}" in page.text for n in range(3))
+    # The other comments of its thread come kept, each on its own; the other threads whole.
+    assert rendered == [new.id]
+
+
+def test_a_renamed_commenter_is_shown_renamed_in_every_kept_thread(app, make):
+    article, author = make.article(), make.user("vorher")
+    for n in range(2):
+        make.comment(article, author, f"Gedanke {n}")
+    reader = app.test_client()
+    assert "vorher" in reader.get(page_url(article)).text
+    with app.app_context():
+        db.session.get(User, author.id).username = "nachher"
+        db.session.commit()
+    page = reader.get(page_url(article)).text
+    assert "nachher" in page and "vorher" not in page

@@ -6,8 +6,8 @@ so no comment text can end the ``<script type="application/ld+json">`` element. 
 does not apply to it: a data block is never run.
 
 An article's data is the same for every viewer, so it is kept in the store
-(app/caching/store.py) under the article's ``discussion_version``; the comments come from
-those the thread has loaded anyway, or from one query when the thread came from the store.
+(app/caching/store.py) under the article's ``discussion_version``; the comments are those
+of the reader's first page, loaded by the thread view in the query that renders that page.
 """
 
 from __future__ import annotations
@@ -17,14 +17,13 @@ from typing import Any
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app import text
+from app.caching.fragments import ThreadView
 from app.caching.store import store_of
-from app.extensions import db
 from app.i18n import iso_datetime
 from app.links import absolute_url
-from app.models import Article, Comment, CommentStatus
+from app.models import Article, Comment
 
 LOGO = "icons/icon-512.png"
 
@@ -56,21 +55,6 @@ def website_data() -> dict[str, Any]:
     }
 
 
-def _visible_comments(article: Article, thread: Any, limit: int) -> list[Comment]:
-    loaded = getattr(thread, "comments", None)
-    if loaded is not None:
-        shown = [c for c in loaded if c.status is CommentStatus.VISIBLE]
-        return shown[:limit]
-    return list(
-        db.session.scalars(
-            select(Comment)
-            .where(Comment.article_id == article.id, Comment.status == CommentStatus.VISIBLE)
-            .order_by(Comment.created_at, Comment.id)
-            .limit(limit)
-        )
-    )
-
-
 def _comment_data(comment: Comment) -> dict[str, Any]:
     author = comment.author
     name = _("deleted account") if author.is_deleted else author.display_name
@@ -92,7 +76,7 @@ def _comment_data(comment: Comment) -> dict[str, Any]:
     return data
 
 
-def _build_article_data(article: Article, thread: Any) -> dict[str, Any]:
+def _build_article_data(article: Article, thread: ThreadView) -> dict[str, Any]:
     address = absolute_url("articles.article", slug=article.slug)
     limit = current_app.config["COMMENTS_PER_PAGE"]
     published = iso_datetime(article.published_at)
@@ -114,12 +98,12 @@ def _build_article_data(article: Article, thread: Any) -> dict[str, Any]:
         "isAccessibleForFree": True,
         "discussionUrl": absolute_url("articles.article", slug=article.slug, _anchor="comments"),
         "commentCount": article.visible_comment_count,
-        "comment": [_comment_data(c) for c in _visible_comments(article, thread, limit)],
+        "comment": [_comment_data(c) for c in thread.first_page_comments(limit)],
     }
 
 
-def article_data(article: Article, thread: Any = None) -> dict[str, Any]:
-    """schema.org ``Article`` of *article* with its first visible comments (one page's worth)."""
+def article_data(article: Article, thread: ThreadView) -> dict[str, Any]:
+    """schema.org ``Article`` of *article* with the visible comments of its first page."""
     store = store_of()
     key = ("json-ld", article.id, article.discussion_version, str(get_locale()))
     data = store.get(key)

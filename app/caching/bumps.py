@@ -12,6 +12,13 @@ what they change:
   show);
 - a member's name or the erasure of their account: the discussions they wrote in.
 
+Besides its discussion, an article counts how its comments look (``comment_look_version``):
+raised where comments already shown would look different with the same shape of the thread
+(which comment answers which, their states and authors): a commenter renamed or erased, a
+text edited, the article itself changed. Kept pieces of a thread (app/caching/fragments.py)
+are keyed by it and by the shape of their own comments, so a new comment or a decision
+renders one top-level thread again, not all of them.
+
 Articles' versions are raised right after the flush that wrote them (their rows are locked
 by then anyway); the site-wide rows only just before the commit, so a transaction holds
 their locks for as short as possible and always after every article's.
@@ -44,8 +51,13 @@ from app.models import (
 
 PENDING = "diskurs_cache_scopes"
 BUMPED = "diskurs_cache_bumped_articles"
+LOOKS = "diskurs_cache_looks"
+LOOKED = "diskurs_cache_looked_articles"
 # What of a member is shown to others: changes of anything else (a login, a ban) show nowhere.
 USER_SHOWN = ("username", "state", "deleted_at")
+# What of a comment shows beyond the shape of its thread (id, parent, status, author).
+COMMENT_LOOK = ("body", "body_html", "edited_at", "created_at")
+LOOK = "comment_look_version"
 SITE_WIDE = (Page, SiteSetting, Topic)
 
 
@@ -59,9 +71,9 @@ def changed(
     session.info.setdefault(PENDING, set()).update(scopes)
 
 
-def _user_shown_changed(user: User) -> bool:
-    state = inspect(user)
-    return any(state.attrs[name].history.has_changes() for name in USER_SHOWN)
+def _any_changed(row: Any, names: tuple[str, ...]) -> bool:
+    state = inspect(row)
+    return any(state.attrs[name].history.has_changes() for name in names)
 
 
 def _comment_article(session: Session, flag: Flag) -> int | None:
@@ -79,8 +91,11 @@ def _commented_articles(session: Session, user_id: int) -> list[int]:
     return list(session.connection().execute(query).scalars())
 
 
-def _collect(session: Session) -> tuple[set[int], set[VersionScope]]:
+def _collect(session: Session) -> tuple[set[int], set[int], set[VersionScope]]:
+    """The articles whose discussion changed, those whose comments look different, and the
+    site-wide scopes."""
     articles: set[int] = set()
+    looks: set[int] = set()
     scopes: set[VersionScope] = set()
     rows = [*session.new, *session.dirty, *session.deleted]
     for row in rows:
@@ -89,40 +104,45 @@ def _collect(session: Session) -> tuple[set[int], set[VersionScope]]:
         if isinstance(row, Comment):
             articles.add(row.article_id)
             scopes.add(VersionScope.COMMENTS)
+            if row in session.dirty and _any_changed(row, COMMENT_LOOK):
+                looks.add(row.article_id)
         elif isinstance(row, Flag):
             articles.add(_comment_article(session, row))
         elif isinstance(row, Article):
             articles.add(row.id)
+            looks.add(row.id)
             scopes.add(VersionScope.SITE)
         elif isinstance(row, SITE_WIDE):
             scopes.add(VersionScope.SITE)
         elif (
             isinstance(row, User)
             and row not in session.new
-            and (row in session.deleted or _user_shown_changed(row))
+            and (row in session.deleted or _any_changed(row, USER_SHOWN))
         ):  # a new member has written nothing yet
-            articles.update(_commented_articles(session, row.id))
+            commented = _commented_articles(session, row.id)
+            articles.update(commented)
+            looks.update(commented)
             scopes.add(VersionScope.COMMENTS)  # what lists and feeds show of comments
     articles.discard(None)  # type: ignore[arg-type]
-    return articles, scopes
+    looks.discard(None)  # type: ignore[arg-type]
+    return articles, looks, scopes
 
 
-def _bump_articles(session: Session, ids: set[int]) -> None:
+def _bump_articles(session: Session, ids: set[int], column: str = "discussion_version") -> None:
     # Once per transaction is enough: readers only ever see committed versions, and each
     # commit then moves past every version seen before.
-    done = session.info.setdefault(BUMPED, set())
+    done = session.info.setdefault(BUMPED if column == "discussion_version" else LOOKED, set())
     ids = ids - done
     if not ids:
         return
     done.update(ids)
+    table = Article.__table__
     session.connection().execute(
-        update(Article.__table__)
-        .where(Article.__table__.c.id.in_(sorted(ids)))
-        .values(discussion_version=Article.__table__.c.discussion_version + 1)
+        update(table).where(table.c.id.in_(sorted(ids))).values({column: table.c[column] + 1})
     )
     for row in list(session.identity_map.values()):
         if isinstance(row, Article) and row.id in ids:
-            session.expire(row, ["discussion_version"])
+            session.expire(row, [column])
 
 
 def _bump_scopes(session: Session, scopes: set[VersionScope]) -> None:
@@ -141,15 +161,18 @@ def _bump_scopes(session: Session, scopes: set[VersionScope]) -> None:
 
 
 def _after_flush(session: Session, _context: Any) -> None:
-    articles, scopes = _collect(session)
+    articles, looks, scopes = _collect(session)
     session.info.setdefault(PENDING, set()).update(scopes)
     session.info.setdefault(PENDING + "_articles", set()).update(articles)
+    session.info.setdefault(LOOKS, set()).update(looks)
 
 
 def _after_flush_postexec(session: Session, _context: Any) -> None:
     articles = session.info.pop(PENDING + "_articles", set())
+    looks = session.info.pop(LOOKS, set())
     # New articles have their id only now, and a new one's version starts where it starts.
     _bump_articles(session, {article_id for article_id in articles if article_id})
+    _bump_articles(session, {article_id for article_id in looks if article_id}, LOOK)
 
 
 def _before_commit(session: Session) -> None:
@@ -160,7 +183,7 @@ def _before_commit(session: Session) -> None:
 
 
 def _forget(session: Session, *_args: Any) -> None:
-    for name in (PENDING, PENDING + "_articles", BUMPED):
+    for name in (PENDING, PENDING + "_articles", BUMPED, LOOKS, LOOKED):
         session.info.pop(name, None)
 
 
@@ -168,6 +191,7 @@ def _after_soft_rollback(session: Session, _previous: Any) -> None:
     # A savepoint rolled back may have taken an article's raised version with it: raise it
     # again when next asked. Site-wide scopes stay pending (raising too often is harmless).
     session.info.pop(BUMPED, None)
+    session.info.pop(LOOKED, None)
 
 
 def install() -> None:

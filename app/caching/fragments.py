@@ -3,11 +3,13 @@
 The thread is put together one top-level comment (with all its replies) at a time, each
 comment rendered on its own (app/caching/nesting.py). Those pieces, and the comments in
 them, are kept in the store (app/caching/store.py) under the article's
-``discussion_version``, whether comments are open, the language, the page they are shown on
-and the kind of viewer they were rendered for: a reader, or a nameless member who owns none
-of the comments (one who may write, or one who may not). A member's key also holds the
-page's address, which the flag links carry. They are the same for every viewer of that kind,
-so every worker and instance sharing the store uses them.
+``comment_look_version``, the shape of their own thread (each comment's id, parent, state
+and author), whether comments are open, the language, the page they are shown on and the
+kind of viewer they were rendered for: a reader, or a nameless member who owns none of the
+comments (one who may write, or one who may not). A member's key also holds the page's
+address, which the flag links carry. They are the same for every viewer of that kind, so
+every worker and instance sharing the store uses them; and a new comment or a decision
+changes the shape of one top-level thread only, so only that one is rendered again.
 
 What is personal is never cached. A member's own comments (with their edit and delete
 controls and the CSRF token, their pending and hidden ones) sit in a few top-level threads,
@@ -16,7 +18,11 @@ query for those threads alone. Moderators get the whole thread rendered for them
 without a cache.
 
 The shape of the reader's thread (which comments belong to which top-level thread, in which
-order) is kept too, so a request whose pieces are all cached loads no comments at all.
+order, and the digest of each one's shape) is kept under the article's
+``discussion_version``, so a request whose pieces are all cached loads no comments at all.
+When it is not, the shape comes from a light query (no text, no authors), and whole comments
+are loaded only for the top-level threads that must be rendered: the first page of a thread
+of thousands of comments loads at most the few hundred it shows.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from app.caching.nesting import (
     CommentRenderer,
     Skeleton,
     comment_key,
+    in_order,
     nest,
     stand_in,
     walk,
@@ -44,7 +51,14 @@ from app.caching.store import Store, store_of
 from app.extensions import db
 from app.models import Article, Comment, CommentStatus, Flag
 from app.permissions import can_write, is_moderator
-from app.services.threads import Node, Thread, build_thread, load_comments
+from app.services.threads import (
+    Node,
+    Thread,
+    build_thread,
+    load_comments,
+    load_comments_by_id,
+    load_outline,
+)
 
 
 class ThreadView:
@@ -57,7 +71,8 @@ class ThreadView:
         self.article, self.viewer, self.now = article, viewer, now
         self.depth, self.per_page = config["COMMENT_MAX_DEPTH"], config["COMMENTS_PER_PAGE"]
         self.cache: Store = store_of()
-        self.comments: list[Comment] | None = None  # loaded only when something must be built
+        self.comments: list[Comment] | None = None  # loaded only when rendered whole
+        self.outline: list[Any] | None = None  # the shape's rows, when the shape is built
         self._readers: Thread | None = None
         self.whole: Thread | None = None  # the viewer's whole thread, when rendered for them
         self.skeleton: Skeleton | None = None
@@ -83,9 +98,16 @@ class ThreadView:
     def _build(self, comments: list[Comment], viewer: Any) -> Thread:
         return build_thread(comments, viewer, self.depth, self.per_page)
 
+    def _outline(self) -> list[Any]:
+        """Rows standing in for the comments: the whole ones if loaded, else the light ones."""
+        if self.outline is None:
+            self.outline = self.comments or load_outline(db.session, self.article.id)
+        return self.outline
+
     def _readers_thread(self) -> Thread:
+        """The reader's thread; its nodes hold outline rows until whole comments are put in."""
         if self._readers is None:
-            self._readers = self._build(self._all_comments(), None)
+            self._readers = self._build(self._outline(), None)
         return self._readers
 
     def _render_whole(self) -> None:
@@ -96,7 +118,7 @@ class ThreadView:
         key = ("skeleton", article.id, article.discussion_version, self.depth, self.per_page)
         skeleton = self.cache.get(key)
         if skeleton is None:
-            skeleton = Skeleton.of(self._readers_thread(), self._all_comments())
+            skeleton = Skeleton.of(self._readers_thread(), self._outline())
             self.cache.put(key, skeleton, skeleton.size)
         return skeleton
 
@@ -150,6 +172,15 @@ class ThreadView:
         found = db.session.get(Comment, comment_id)
         return found if found is not None and found.article_id == self.article.id else None
 
+    def first_page_comments(self, limit: int) -> list[Comment]:
+        """The visible comments of the reader's first page in the order shown, at most
+        *limit*: what search engines are told about. Loaded whole once, for the page's
+        rendering too."""
+        tops = self._readers_thread().page(1)
+        chosen = [node for node in in_order(tops) if node.shown][:limit]
+        self._load_whole_comments(chosen)
+        return [node.comment for node in chosen]
+
     def renderer(self, page: int) -> Callable[..., Markup]:
         """For the template: the HTML of the top-level threads of *page*, in order."""
 
@@ -194,7 +225,7 @@ class ThreadView:
         prefix = (
             "thread",
             article.id,
-            article.discussion_version,
+            article.comment_look_version,
             article.comments_open,
             str(get_locale()),
             kind,
@@ -221,17 +252,22 @@ class ThreadView:
     def _shared_pieces(self, render: CommentRenderer, roots: list[int]) -> dict | None:
         """Threads without the viewer's comments, as a viewer who owns none of them sees them."""
         prefix, may_write = self._shared_key()
-        found = self.cache.get_many((*prefix, root) for root in roots)
-        pieces = dict(zip(roots, found, strict=True))
+        shapes = self.skeleton.shapes
+        if any(root not in shapes for root in roots):
+            return None
+        keys = [(*prefix, root, shapes[root]) for root in roots]
+        pieces = dict(zip(roots, self.cache.get_many(keys), strict=True))
         missing = [root for root, piece in pieces.items() if piece is None]
         if missing:
             nodes = {node.comment.id: node for node in self._readers_thread().roots}
             if any(root not in nodes for root in missing):
                 return None
+            self._load_whole_comments(walk([nodes[root] for root in missing]))
             html_of = self._kept_comment(render, prefix, may_write)
             for root in missing:
                 pieces[root] = nest(nodes[root], html_of)
-                self.cache.put((*prefix, root), pieces[root], 2 * len(pieces[root]) + 200)
+                key = (*prefix, root, shapes[root])
+                self.cache.put(key, pieces[root], 2 * len(pieces[root]) + 200)
         return pieces
 
     def _personal_pieces(self, render: CommentRenderer, roots: list[int]) -> dict[int, str]:
@@ -259,7 +295,7 @@ class ThreadView:
                 html = self.cache.get((*prefix, *comment_key(node)))
                 if html is not None:
                     kept[node.comment.id] = html
-        self._load_whole_comments(tops, kept)
+        self._load_whole_comments([node for node in walk(tops) if node.comment.id not in kept])
         shared = self._kept_comment(render, prefix, may_write)
 
         def html_of(node: Node) -> str:
@@ -273,15 +309,17 @@ class ThreadView:
         """Rendered for the viewer alone: their own comments and those they flagged."""
         return node.comment.author_id == self.viewer.id or node.comment.id in self.flagged
 
-    def _load_whole_comments(self, tops: list[Node], kept: dict[int, str]) -> None:
-        """Put whole comments (with their authors) into the nodes that will be rendered."""
-        nodes = [node for node in walk(tops) if node.comment.id not in kept]
-        wanted = {node.comment.id for node in nodes}
-        wanted |= {node.reply_to.id for node in nodes if node.reply_to is not None}
+    def _load_whole_comments(self, nodes: list[Node]) -> None:
+        """Put whole comments (with their authors) into *nodes*, which will be rendered."""
+        wanted = {node.comment.id for node in nodes if not isinstance(node.comment, Comment)}
+        wanted |= {
+            node.reply_to.id
+            for node in nodes
+            if node.reply_to is not None and not isinstance(node.reply_to, Comment)
+        }
         if not wanted:
             return
-        query = select(Comment).where(Comment.id.in_(wanted))
-        whole = {comment.id: comment for comment in db.session.scalars(query).unique()}
+        whole = {comment.id: comment for comment in load_comments_by_id(db.session, wanted)}
         for node in nodes:
             node.comment = whole.get(node.comment.id, node.comment)
             if node.reply_to is not None:

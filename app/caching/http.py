@@ -26,10 +26,12 @@ from typing import Any
 from flask import Flask, Response, current_app, g, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from werkzeug.http import http_date, quote_etag
 
 from app.caching.store import store_of
 
 PRIVATE = "private, no-store"
+SHARED_VARY = ("Cookie", "Accept-Language")
 
 
 def shared_request() -> bool:
@@ -42,13 +44,20 @@ def shared_request() -> bool:
 
 
 def _shared_headers(response: Response, etag: str, last_modified: datetime) -> None:
+    # Written as plain header values: the parsed header objects cost more than the page
+    # lookup on a kept page.
     config = current_app.config
-    response.set_etag(etag)
-    response.last_modified = last_modified
-    response.cache_control.public = True
-    response.cache_control.max_age = int(config["READER_MAX_AGE"])
-    response.cache_control.stale_while_revalidate = int(config["READER_STALE_SECONDS"])
-    response.vary.update(("Cookie", "Accept-Language"))
+    headers = response.headers
+    headers["ETag"] = quote_etag(etag)
+    headers["Last-Modified"] = http_date(last_modified)
+    headers["Cache-Control"] = (
+        f"public, max-age={int(config['READER_MAX_AGE'])}, "
+        f"stale-while-revalidate={int(config['READER_STALE_SECONDS'])}"
+    )
+    if "Vary" in headers:
+        response.vary.update(SHARED_VARY)
+    else:
+        headers["Vary"] = ", ".join(SHARED_VARY)
     g.shared_page = True
 
 

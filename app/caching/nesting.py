@@ -8,6 +8,7 @@ at different moments: the viewer's own ones now, everybody else's from the store
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,6 +53,16 @@ def walk(roots: list[Node]) -> list[Node]:
     return found
 
 
+def in_order(roots: list[Node]) -> list[Node]:
+    """Every node below and including *roots*, in the order the page shows them."""
+    found, stack = [], list(reversed(roots))
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(reversed(node.children))
+    return found
+
+
 class CommentRenderer:
     """Renders single comments with the variables of the page being rendered."""
 
@@ -73,6 +84,10 @@ class Skeleton:
     rank: dict[int, int]  # every top-level comment -> its place among all of them
     members: dict[int, tuple[int, ...]]  # top-level comment -> all comments of its thread
     visible: frozenset[int]
+    # Top-level comment -> a digest of its thread's shape: each comment's id, parent, state
+    # and author, in order. What a thread shows changes with it, or with the article's
+    # comment_look_version (app/caching/bumps.py).
+    shapes: dict[int, str]
 
     @classmethod
     def of(cls, thread: Thread, comments: list[Comment]) -> Skeleton:
@@ -80,12 +95,20 @@ class Skeleton:
         for comment_id, root_id in thread.root_of.items():
             members.setdefault(root_id, []).append(comment_id)
         tops = [c.id for c in comments if thread.root_of.get(c.id) == c.id]  # oldest first
+        shapes: dict[int, Any] = {}
+        for comment in comments:  # oldest first, as the thread orders replies
+            root = thread.root_of.get(comment.id)
+            if root is not None:
+                digest = shapes.setdefault(root, hashlib.blake2b(digest_size=12))
+                row = (comment.id, comment.parent_id, str(comment.status), comment.author_id)
+                digest.update(repr(row).encode())
         return cls(
             roots=tuple(node.comment.id for node in thread.roots),
             root_of=dict(thread.root_of),
             rank={comment_id: place for place, comment_id in enumerate(tops)},
             members={root: tuple(ids) for root, ids in members.items()},
             visible=frozenset(c.id for c in comments if c.status is CommentStatus.VISIBLE),
+            shapes={root: digest.hexdigest() for root, digest in shapes.items()},
         )
 
     @property
@@ -96,7 +119,8 @@ class Skeleton:
 def comment_key(node: Node) -> tuple:
     """What one comment's HTML depends on besides the discussion: where the thread shows it."""
     replied = node.reply_to.id if node.reply_to is not None else None
-    return ("comment", node.comment.id, node.shown, replied, node.reply_to_shown)
+    status = str(node.comment.status)  # a placeholder's class names it
+    return ("comment", node.comment.id, status, node.shown, replied, node.reply_to_shown)
 
 
 def stand_in(may_write: bool, now: datetime, name: str = "") -> User:

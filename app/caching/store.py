@@ -5,8 +5,9 @@ what any of them rendered. Without it each worker keeps its own in memory (Simpl
 Every entry has a lifetime (``CACHE_TTL_SECONDS``): keys are built from versions and never
 invalidated, so the lifetime is what finally removes entries nobody asks for any more.
 
-Keys are prefixed with a fingerprint of the templates and catalogues, so instances running
-another release of the site never hand each other pages rendered by other templates.
+Keys are prefixed with a fingerprint of the templates, the catalogues and this package's
+code, so instances running another release of the site never hand each other pages rendered
+by other templates, or kept objects of another shape.
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ LOCAL_ENTRIES = 20_000
 
 
 def release_fingerprint(root: Path) -> str:
-    """A short digest of what rendering depends on besides the database: the templates and
-    the translations."""
+    """A short digest of what rendering depends on besides the database: the templates, the
+    translations and the code that keeps things."""
     digest = hashlib.sha256()
-    for folder in ("templates", "translations"):
+    for folder in ("templates", "translations", "app/caching"):
         for path in sorted((root / folder).rglob("*")):
-            if path.is_file() and path.suffix in {".html", ".xml", ".txt", ".json", ".po"}:
+            if path.is_file() and path.suffix in {".html", ".xml", ".txt", ".json", ".po", ".py"}:
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

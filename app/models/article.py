@@ -84,6 +84,9 @@ class Article(db.Model):
     revision: Mapped[int] = mapped_column(default=1)
     # Raised whenever anything the rendered discussion shows changes; part of cache keys.
     discussion_version: Mapped[int] = mapped_column(default=1)
+    # Raised when comments already shown would look different with the same thread shape: a
+    # commenter renamed or erased, a text edited, the article changed (app/caching/bumps.py).
+    comment_look_version: Mapped[int] = mapped_column(default=1, server_default="1")
     wp_id: Mapped[int | None] = mapped_column(unique=True, index=True)  # the WordPress post id
 
     topics: Mapped[list[Topic]] = relationship(
