@@ -15,6 +15,10 @@ page is the same for every reader in the same language, so:
 
 Every other answer of the application (members, staff, flashed messages, POSTs) that says
 nothing itself says ``Cache-Control: private, no-store``.
+
+Views answered this way are marked :func:`reading`: reading them has no rate limit, and
+Flask-Limiter is told so by its request filter before it looks for limits at all, which
+otherwise costs more than answering a kept page.
 """
 
 from __future__ import annotations
@@ -29,9 +33,26 @@ from flask_login import current_user
 from werkzeug.http import http_date, quote_etag
 
 from app.caching.store import store_of
+from app.extensions import limiter
 
 PRIVATE = "private, no-store"
 SHARED_VARY = ("Cookie", "Accept-Language")
+_READING_VIEWS: set[Callable[..., Any]] = set()
+
+
+def reading(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view of readers' pages (below the route decorator): its GET and HEAD are not
+    rate limited."""
+    view = limiter.exempt(view)
+    _READING_VIEWS.add(view)
+    return view
+
+
+@limiter.request_filter
+def _unlimited_read() -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    return current_app.view_functions.get(request.endpoint or "") in _READING_VIEWS
 
 
 def shared_request() -> bool:
