@@ -1,28 +1,22 @@
 """The thread on an article page, put together from kept pieces wherever nothing is personal.
 
-The thread is put together one top-level comment (with all its replies) at a time, each
-comment rendered on its own (app/caching/nesting.py). Those pieces, and the comments in
-them, are kept in the store (app/caching/store.py) under the article's
-``comment_look_version``, the shape of their own thread (each comment's id, parent, state
-and author), whether comments are open, the language, the page they are shown on and the
-kind of viewer they were rendered for: a reader, or a nameless member who owns none of the
-comments (one who may write, or one who may not). A member's key also holds the page's
-address, which the flag links carry. They are the same for every viewer of that kind, so
-every worker and instance sharing the store uses them; and a new comment or a decision
-changes the shape of one top-level thread only, so only that one is rendered again.
+A thread is put together one top-level comment (with its replies) at a time, each comment
+rendered on its own (app/caching/nesting.py). Both are kept in the store under the
+article's ``comment_look_version``, whether comments are open, the language, the page and
+the kind of viewer: a reader, or a nameless member who owns none of the comments (one who
+may write, or not; with the page's address, which flag links carry). A top-level thread's
+key also holds a digest of its own shape (each comment's id, parent, state and author), so
+a new comment or a decision renders one top-level thread again, and in it one comment.
 
-What is personal is never cached. A member's own comments (with their edit and delete
-controls and the CSRF token, their pending and hidden ones) sit in a few top-level threads,
-some of which only they see; exactly those are rendered for them on every request, from a
-query for those threads alone. Moderators get the whole thread rendered for them, as
-without a cache.
+What is personal is never kept: the threads holding a member's own comments (their controls,
+their waiting and hidden ones, those they flagged) are put together for them on every
+request, from a light query for those threads alone. Moderators get the whole thread.
 
-The shape of the reader's thread (which comments belong to which top-level thread, in which
-order, and the digest of each one's shape) is kept under the article's
-``discussion_version``, so a request whose pieces are all cached loads no comments at all.
-When it is not, the shape comes from a light query (no text, no authors), and whole comments
-are loaded only for the top-level threads that must be rendered: the first page of a thread
-of thousands of comments loads at most the few hundred it shows.
+The reader's shape of the whole thread (the top-level threads in order, their members and
+digests) is kept under the ``discussion_version``; a request whose pieces are all kept loads
+no comments. When it is missing it comes from a light query (no text, no authors), and whole
+comments are loaded only where something must be rendered: the first page of a thread of
+thousands of comments loads at most the few hundred it shows.
 """
 
 from __future__ import annotations
@@ -236,15 +230,21 @@ class ThreadView:
         )
         return prefix, may_write
 
-    def _kept_comment(self, render: CommentRenderer, prefix: tuple, may_write: bool | None):  # noqa: ANN202
+    def _kept_comments(self, nodes: list[Node], prefix: tuple) -> dict[int, str]:
+        """The kept HTML of those of *nodes* that are kept, by comment id: one store read."""
+        found = self.cache.get_many((*prefix, *comment_key(node)) for node in nodes)
+        return {node.comment.id: html for node, html in zip(nodes, found, strict=True) if html}
+
+    def _kept_comment(
+        self, render: CommentRenderer, prefix: tuple, may_write: bool | None, kept: dict
+    ) -> Callable[[Node], str]:
         """A comment as a viewer who does not own it sees it: kept, or rendered and kept."""
 
         def html_of(node: Node) -> str:
-            key = (*prefix, *comment_key(node))
-            html = self.cache.get(key)
+            html = kept.get(node.comment.id)
             if html is None:
                 html = render(node, **self._overrides(may_write))
-                self.cache.put(key, html, 2 * len(html) + 200)
+                self.cache.put((*prefix, *comment_key(node)), html, 2 * len(html) + 200)
             return html
 
         return html_of
@@ -262,8 +262,10 @@ class ThreadView:
             nodes = {node.comment.id: node for node in self._readers_thread().roots}
             if any(root not in nodes for root in missing):
                 return None
-            self._load_whole_comments(walk([nodes[root] for root in missing]))
-            html_of = self._kept_comment(render, prefix, may_write)
+            below = walk([nodes[root] for root in missing])
+            kept = self._kept_comments(below, prefix)
+            self._load_whole_comments([node for node in below if node.comment.id not in kept])
+            html_of = self._kept_comment(render, prefix, may_write, kept)
             for root in missing:
                 pieces[root] = nest(nodes[root], html_of)
                 key = (*prefix, root, shapes[root])
@@ -289,19 +291,13 @@ class ThreadView:
         nodes = {node.comment.id: node for node in self._build(shape, self.viewer).roots}
         tops = [nodes[root] for root in roots if root in nodes]
         prefix, may_write = self._shared_key()
-        kept: dict[int, str] = {}
-        for node in walk(tops):
-            if not self._personal(node):
-                html = self.cache.get((*prefix, *comment_key(node)))
-                if html is not None:
-                    kept[node.comment.id] = html
-        self._load_whole_comments([node for node in walk(tops) if node.comment.id not in kept])
-        shared = self._kept_comment(render, prefix, may_write)
+        below = walk(tops)
+        kept = self._kept_comments([node for node in below if not self._personal(node)], prefix)
+        self._load_whole_comments([node for node in below if node.comment.id not in kept])
+        shared = self._kept_comment(render, prefix, may_write, kept)
 
         def html_of(node: Node) -> str:
-            if self._personal(node):
-                return render(node)
-            return kept.get(node.comment.id) or shared(node)
+            return render(node) if self._personal(node) else shared(node)
 
         return {node.comment.id: nest(node, html_of) for node in tops}
 

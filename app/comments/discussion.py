@@ -1,9 +1,10 @@
 """What the article page shows under an article: its discussion.
 
-The thread a reader sees is built from the article's comments alone (one query, no viewer),
-so it depends only on (article.discussion_version, page, locale). Everything personal (the
-form with its CSRF token, one's own waiting comments, edit and delete buttons, moderator
-controls) is added only for a logged-in viewer.
+The thread a reader sees is built from the article's comments alone (no viewer), so it
+depends only on the comments, the page and the language, and is put together from kept
+pieces (app/caching/fragments.py). Everything personal (the form with its CSRF token, one's
+own waiting comments, edit and delete buttons, moderator controls) is added only for a
+logged-in viewer.
 """
 
 from __future__ import annotations

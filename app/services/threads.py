@@ -1,9 +1,11 @@
-"""The discussion under an article as a tree: loaded in one query, built in Python.
+"""The discussion under an article as a tree: loaded in a query or two, built in Python.
 
 What a viewer sees depends only on the comments and on the viewer: a reader (``viewer``
-None) sees exactly the visible comments plus placeholders, so that view can be cached by the
-article's ``discussion_version``; a member additionally sees their own pending and hidden
-comments, a moderator everything but the text of deleted comments.
+None) sees exactly the visible comments plus placeholders, so that view can be kept (see
+app/caching/fragments.py); a member additionally sees their own pending and hidden
+comments, a moderator everything but the text of deleted comments. The tree is built
+either from whole comments (one query) or from the outline's light rows, into which whole
+comments are put where they are rendered.
 """
 
 from __future__ import annotations
