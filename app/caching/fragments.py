@@ -49,8 +49,8 @@ from app.services.threads import (
     Node,
     Thread,
     build_thread,
+    fill_whole_comments,
     load_comments,
-    load_comments_by_id,
     load_outline,
 )
 
@@ -172,7 +172,7 @@ class ThreadView:
         rendering too."""
         tops = self._readers_thread().page(1)
         chosen = [node for node in in_order(tops) if node.shown][:limit]
-        self._load_whole_comments(chosen)
+        fill_whole_comments(db.session, chosen)
         return [node.comment for node in chosen]
 
     def renderer(self, page: int) -> Callable[..., Markup]:
@@ -264,7 +264,7 @@ class ThreadView:
                 return None
             below = walk([nodes[root] for root in missing])
             kept = self._kept_comments(below, prefix)
-            self._load_whole_comments([node for node in below if node.comment.id not in kept])
+            fill_whole_comments(db.session, [node for node in below if node.comment.id not in kept])
             html_of = self._kept_comment(render, prefix, may_write, kept)
             for root in missing:
                 pieces[root] = nest(nodes[root], html_of)
@@ -293,7 +293,7 @@ class ThreadView:
         prefix, may_write = self._shared_key()
         below = walk(tops)
         kept = self._kept_comments([node for node in below if not self._personal(node)], prefix)
-        self._load_whole_comments([node for node in below if node.comment.id not in kept])
+        fill_whole_comments(db.session, [node for node in below if node.comment.id not in kept])
         shared = self._kept_comment(render, prefix, may_write, kept)
 
         def html_of(node: Node) -> str:
@@ -304,19 +304,3 @@ class ThreadView:
     def _personal(self, node: Node) -> bool:
         """Rendered for the viewer alone: their own comments and those they flagged."""
         return node.comment.author_id == self.viewer.id or node.comment.id in self.flagged
-
-    def _load_whole_comments(self, nodes: list[Node]) -> None:
-        """Put whole comments (with their authors) into *nodes*, which will be rendered."""
-        wanted = {node.comment.id for node in nodes if not isinstance(node.comment, Comment)}
-        wanted |= {
-            node.reply_to.id
-            for node in nodes
-            if node.reply_to is not None and not isinstance(node.reply_to, Comment)
-        }
-        if not wanted:
-            return
-        whole = {comment.id: comment for comment in load_comments_by_id(db.session, wanted)}
-        for node in nodes:
-            node.comment = whole.get(node.comment.id, node.comment)
-            if node.reply_to is not None:
-                node.reply_to = whole.get(node.reply_to.id, node.reply_to)

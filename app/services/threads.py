@@ -200,3 +200,21 @@ def build_thread(comments: Sequence[Comment], viewer: Any, max_depth: int, per_p
             node.children = nodes_below(comment, 2)
             roots.append(node)
     return Thread(roots, by_id, shown_ids, kept_ids, root_of, max(per_page, 1))
+
+
+def fill_whole_comments(session: Session, nodes: Sequence[Node]) -> None:
+    """Put whole comments (with their authors) into *nodes* built from outline rows, and into
+    the comments they answer beside their parents: one query for all of them."""
+    wanted = {node.comment.id for node in nodes if not isinstance(node.comment, Comment)}
+    wanted |= {
+        node.reply_to.id
+        for node in nodes
+        if node.reply_to is not None and not isinstance(node.reply_to, Comment)
+    }
+    if not wanted:
+        return
+    whole = {comment.id: comment for comment in load_comments_by_id(session, wanted)}
+    for node in nodes:
+        node.comment = whole.get(node.comment.id, node.comment)
+        if node.reply_to is not None:
+            node.reply_to = whole.get(node.reply_to.id, node.reply_to)
