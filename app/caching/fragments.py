@@ -46,6 +46,7 @@ from app.extensions import db
 from app.models import Article, Comment, CommentStatus, Flag
 from app.permissions import can_write, is_moderator
 from app.services.threads import (
+    IDS_PER_QUERY,
     Node,
     Thread,
     build_thread,
@@ -67,7 +68,7 @@ class ThreadView:
         self.cache: Store = store_of()
         self.comments: list[Comment] | None = None  # loaded only when rendered whole
         self.outline: list[Any] | None = None  # the shape's rows, when the shape is built
-        self._readers: Thread | None = None
+        self._reader_nodes: dict[int, Node] = {}  # top-level threads built for readers
         self.whole: Thread | None = None  # the viewer's whole thread, when rendered for them
         self.skeleton: Skeleton | None = None
         self.roots: list[int] = []  # the top-level threads this viewer sees, in order
@@ -98,11 +99,22 @@ class ThreadView:
             self.outline = self.comments or load_outline(db.session, self.article.id)
         return self.outline
 
-    def _readers_thread(self) -> Thread:
-        """The reader's thread; its nodes hold outline rows until whole comments are put in."""
-        if self._readers is None:
-            self._readers = self._build(self._outline(), None)
-        return self._readers
+    def _reader_roots(self, roots: list[int]) -> dict[int, Node] | None:
+        """The reader's nodes of these top-level threads, built from their outline alone (whole
+        comments are put in where they are rendered); None when the kept shape and the
+        comments disagree (a race)."""
+        wanted = [root for root in roots if root not in self._reader_nodes]
+        if wanted:
+            ids = {i for root in wanted for i in self.skeleton.members.get(root, ())}
+            if self.outline is not None or len(ids) > IDS_PER_QUERY:
+                rows = [row for row in self._outline() if row.id in ids]
+            else:
+                rows = load_outline(db.session, self.article.id, ids)
+            built = self._build(rows, None).roots
+            self._reader_nodes.update((node.comment.id, node) for node in built)
+        if any(root not in self._reader_nodes for root in roots):
+            return None
+        return {root: self._reader_nodes[root] for root in roots}
 
     def _render_whole(self) -> None:
         self.whole = self._build(self._all_comments(), self.viewer)
@@ -112,7 +124,7 @@ class ThreadView:
         key = ("skeleton", article.id, article.discussion_version, self.depth, self.per_page)
         skeleton = self.cache.get(key)
         if skeleton is None:
-            skeleton = Skeleton.of(self._readers_thread(), self._outline())
+            skeleton = Skeleton.of(self._outline())
             self.cache.put(key, skeleton, skeleton.size)
         return skeleton
 
@@ -170,7 +182,13 @@ class ThreadView:
         """The visible comments of the reader's first page in the order shown, at most
         *limit*: what search engines are told about. Loaded whole once, for the page's
         rendering too."""
-        tops = self._readers_thread().page(1)
+        found = None
+        if self.skeleton is not None:
+            found = self._reader_roots(list(self.skeleton.roots[: self.per_page]))
+        if found is None:  # rendered whole (staff, no store) or a race: the reader's view
+            tops = self._build(self._all_comments(), None).page(1)
+        else:
+            tops = list(found.values())
         chosen = [node for node in in_order(tops) if node.shown][:limit]
         fill_whole_comments(db.session, chosen)
         return [node.comment for node in chosen]
@@ -259,8 +277,8 @@ class ThreadView:
         pieces = dict(zip(roots, self.cache.get_many(keys), strict=True))
         missing = [root for root, piece in pieces.items() if piece is None]
         if missing:
-            nodes = {node.comment.id: node for node in self._readers_thread().roots}
-            if any(root not in nodes for root in missing):
+            nodes = self._reader_roots(missing)
+            if nodes is None:
                 return None
             below = walk([nodes[root] for root in missing])
             kept = self._kept_comments(below, prefix)
@@ -283,11 +301,7 @@ class ThreadView:
         if not roots:
             return {}
         ids = [comment_id for root in roots for comment_id in self.skeleton.members[root]]
-        shape = db.session.execute(
-            select(Comment.id, Comment.parent_id, Comment.status, Comment.author_id)
-            .where(Comment.id.in_(ids))
-            .order_by(Comment.created_at, Comment.id)
-        ).all()
+        shape = load_outline(db.session, self.article.id, ids)
         nodes = {node.comment.id: node for node in self._build(shape, self.viewer).roots}
         tops = [nodes[root] for root in roots if root in nodes]
         prefix, may_write = self._shared_key()

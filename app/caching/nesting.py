@@ -9,7 +9,7 @@ at different moments: the viewer's own ones now, everybody else's from the store
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,8 +17,8 @@ from typing import Any
 from flask import current_app
 from jinja2.runtime import Context
 
-from app.models import AccountState, Comment, CommentStatus, User, UserRole
-from app.services.threads import Node, Thread
+from app.models import AccountState, CommentStatus, User, UserRole
+from app.services.threads import Node, arrange, kept_for
 
 COMMENT_TEMPLATE = "comments/_comment.html"
 
@@ -90,24 +90,28 @@ class Skeleton:
     shapes: dict[int, str]
 
     @classmethod
-    def of(cls, thread: Thread, comments: list[Comment]) -> Skeleton:
+    def of(cls, rows: Sequence[Any]) -> Skeleton:
+        """From the outline of the whole discussion (rows standing in for comments, oldest
+        first): no nodes are built, so a thread of thousands of comments costs little."""
+        arranged = arrange(rows)
+        _, kept = kept_for(None, arranged)
+        root_of = arranged.root_of
         members: dict[int, list[int]] = {}
-        for comment_id, root_id in thread.root_of.items():
-            members.setdefault(root_id, []).append(comment_id)
-        tops = [c.id for c in comments if thread.root_of.get(c.id) == c.id]  # oldest first
         shapes: dict[int, Any] = {}
-        for comment in comments:  # oldest first, as the thread orders replies
-            root = thread.root_of.get(comment.id)
-            if root is not None:
-                digest = shapes.setdefault(root, hashlib.blake2b(digest_size=12))
-                row = (comment.id, comment.parent_id, str(comment.status), comment.author_id)
-                digest.update(repr(row).encode())
+        for row in rows:  # oldest first, as the thread orders replies
+            root = root_of.get(row.id)
+            if root is None:
+                continue
+            members.setdefault(root, []).append(row.id)
+            digest = shapes.setdefault(root, hashlib.blake2b(digest_size=12))
+            digest.update(repr((row.id, row.parent_id, str(row.status), row.author_id)).encode())
+        tops = [row.id for row in rows if root_of.get(row.id) == row.id]
         return cls(
-            roots=tuple(node.comment.id for node in thread.roots),
-            root_of=dict(thread.root_of),
+            roots=tuple(row.id for row in arranged.children[None] if row.id in kept),
+            root_of=dict(root_of),
             rank={comment_id: place for place, comment_id in enumerate(tops)},
             members={root: tuple(ids) for root, ids in members.items()},
-            visible=frozenset(c.id for c in comments if c.status is CommentStatus.VISIBLE),
+            visible=frozenset(row.id for row in rows if row.status is CommentStatus.VISIBLE),
             shapes={root: digest.hexdigest() for root, digest in shapes.items()},
         )
 

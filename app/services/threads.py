@@ -11,9 +11,9 @@ comments are put where they are rendered.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -51,18 +51,30 @@ def load_comments_by_id(session: Session, ids: Iterable[int]) -> list[Comment]:
     return found
 
 
-def load_outline(session: Session, article_id: int) -> list[Any]:
-    """Only what the shape of the thread needs (no text, no authors): for finding pages.
+class OutlineRow(NamedTuple):
+    """What the shape of a thread needs of a comment; stands in for it in :func:`arrange`
+    and :func:`build_thread`. A plain tuple: reading attributes of SQLAlchemy's rows costs
+    several times more, and a thread's outline may hold thousands."""
 
-    The rows have the attributes :func:`build_thread` reads, so they stand in for comments.
-    """
-    return list(
-        session.execute(
-            select(Comment.id, Comment.parent_id, Comment.status, Comment.author_id)
-            .where(Comment.article_id == article_id)
-            .order_by(Comment.created_at, Comment.id)
-        )
+    id: int
+    parent_id: int | None
+    status: CommentStatus
+    author_id: int
+
+
+def load_outline(
+    session: Session, article_id: int, ids: Collection[int] | None = None
+) -> list[OutlineRow]:
+    """Only what the shape of the thread needs (no text, no authors), oldest first: of every
+    comment of the article, or of those with *ids* (a few thousand at most)."""
+    query = select(Comment.id, Comment.parent_id, Comment.status, Comment.author_id).where(
+        Comment.article_id == article_id
     )
+    if ids is not None:
+        query = query.where(Comment.id.in_(sorted(ids)))
+    return [
+        OutlineRow(*row) for row in session.execute(query.order_by(Comment.created_at, Comment.id))
+    ]
 
 
 @dataclass
@@ -128,22 +140,27 @@ def sees_text(viewer: Any, comment: Comment) -> bool:
     return can_see_comment(viewer, comment)
 
 
-def build_thread(comments: Sequence[Comment], viewer: Any, max_depth: int, per_page: int) -> Thread:
-    """Arrange *comments* (oldest first) as *viewer* sees them.
+@dataclass
+class Arrangement:
+    """Comments (oldest first) in the order of their threads, before anyone's view of them."""
 
-    Iterative rather than recursive: a long chain of replies must not hit Python's
-    recursion limit. Recursion below is bounded by *max_depth*.
-    """
-    max_depth = max(max_depth, MIN_DISPLAY_DEPTH)
+    by_id: dict[int, Any]
+    children: dict[int | None, list[Any]]  # None: the top-level comments
+    order: list[Any]  # pre-order: every parent before its replies
+    root_of: dict[int, int]  # comment id -> id of its top-level comment
+
+
+def arrange(comments: Sequence[Any]) -> Arrangement:
+    """Iterative rather than recursive: a long chain of replies must not hit Python's
+    recursion limit."""
     by_id = {c.id: c for c in comments}
-    children: dict[int | None, list[Comment]] = defaultdict(list)
+    children: dict[int | None, list[Any]] = defaultdict(list)
     for comment in comments:
         parent = comment.parent_id if comment.parent_id in by_id else None
         if parent == comment.id:
             parent = None
         children[parent].append(comment)
-
-    order: list[Comment] = []  # pre-order: every parent before its replies
+    order: list[Any] = []
     root_of: dict[int, int] = {}
     stack = [(c, c.id) for c in reversed(children[None])]
     while stack:
@@ -153,12 +170,27 @@ def build_thread(comments: Sequence[Comment], viewer: Any, max_depth: int, per_p
         order.append(comment)
         root_of[comment.id] = root_id
         stack.extend((child, root_id) for child in reversed(children[comment.id]))
+    return Arrangement(by_id, children, order, root_of)
 
-    shown_ids = {c.id for c in order if sees_text(viewer, c)}
+
+def kept_for(viewer: Any, arranged: Arrangement) -> tuple[set[int], set[int]]:
+    """The comments *viewer* sees with their text, and those shown at all (with placeholders
+    for the parents of what they see)."""
+    shown_ids = {c.id for c in arranged.order if sees_text(viewer, c)}
     kept_ids = set(shown_ids)
-    for comment in reversed(order):
-        if comment.id in kept_ids and comment.parent_id in root_of:
+    for comment in reversed(arranged.order):
+        if comment.id in kept_ids and comment.parent_id in arranged.root_of:
             kept_ids.add(comment.parent_id)
+    return shown_ids, kept_ids
+
+
+def build_thread(comments: Sequence[Comment], viewer: Any, max_depth: int, per_page: int) -> Thread:
+    """Arrange *comments* (oldest first) as *viewer* sees them. Recursion below is bounded by
+    *max_depth*."""
+    max_depth = max(max_depth, MIN_DISPLAY_DEPTH)
+    arranged = arrange(comments)
+    by_id, children, root_of = arranged.by_id, arranged.children, arranged.root_of
+    shown_ids, kept_ids = kept_for(viewer, arranged)
 
     def kept_children(comment: Comment) -> list[Comment]:
         return [c for c in children[comment.id] if c.id in kept_ids and c.id in root_of]
