@@ -37,6 +37,8 @@ from app.extensions import limiter
 
 PRIVATE = "private, no-store"
 SHARED_VARY = ("Cookie", "Accept-Language")
+# The request headers make_conditional answers (If-Range only with a range, never offered).
+VALIDATORS = ("If-None-Match", "If-Modified-Since")
 _READING_VIEWS: set[Callable[..., Any]] = set()
 
 
@@ -103,9 +105,11 @@ def reader_page(
     etag = store.key(key)
     answer = current_app.response_class()
     _shared_headers(answer, etag, last_modified)
-    answer.make_conditional(request)
-    if answer.status_code == 304:
-        return answer
+    # Without a validator in the request there is nothing to decide (and no range is offered).
+    if any(name in request.headers for name in VALIDATORS):
+        answer.make_conditional(request)
+        if answer.status_code == 304:
+            return answer
     kept = store.get(key)
     if kept is not None:
         body, mimetype = kept
