@@ -18,6 +18,7 @@ from sqlalchemy import event
 from app.extensions import db
 from app.models import utcnow
 from bench import prepare
+from tests.conftest import make_app
 
 pytestmark = pytest.mark.postgres
 
@@ -45,11 +46,18 @@ def rows_read(app) -> Iterator[list[tuple[int, str]]]:  # noqa: ANN001
 
 
 @pytest.fixture
-def big_site(postgres_app):
+def big_site(postgres_app, tmp_path):
+    """The site, served by an app with its page cache on whatever --page-cache says: the
+    thread is loaded by pages as production loads it."""
     with postgres_app.app_context():
         manifest = prepare.fill(db.session, SPEC, utcnow())
         db.session.commit()
-    return postgres_app, manifest
+        url = db.engine.url.render_as_string(hide_password=False)
+    application = make_app(url, tmp_path / "kept", PAGE_CACHE=True)
+    yield application, manifest
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def _whole_comment_rows(seen: list[tuple[int, str]]) -> int:

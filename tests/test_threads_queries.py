@@ -15,7 +15,7 @@ from app.caching.store import store_of
 from app.extensions import db
 from app.models import Article, CommentStatus, User, UserRole
 from tests.comment_helpers import get, page_url, section
-from tests.support import login_as
+from tests.support import Factory, login_as
 
 
 @contextmanager
@@ -68,9 +68,10 @@ def test_article_page_queries_do_not_grow_with_the_comments(app, make, role):
     assert counts[0] == counts[1], counts
 
 
-def test_the_comments_shown_load_in_two_queries_after_one_for_the_shape(app, make):
+def test_the_comments_shown_load_in_two_queries_after_one_for_the_shape(cached):
     """On a miss: the thread's shape from one light query (no text), then whole comments
     with their authors: those the structured data names, and the rest the page shows."""
+    app, make = cached, Factory(cached)  # what the page cache keeps
     article = make.article()
     _fill(make, article, 30)
     client = app.test_client()
@@ -100,8 +101,9 @@ def test_the_readers_thread_depends_only_on_the_discussion_version(app, make):
     assert section(first.get(page_url(article)).text) != seen
 
 
-def test_a_new_reply_renders_its_own_thread_again_and_no_other(app, make):
+def test_a_new_reply_renders_its_own_thread_again_and_no_other(cached):
     """Kept threads are keyed by their own shape: a reply changes one top-level thread."""
+    app, make = cached, Factory(cached)  # what the page cache keeps
     article, author = make.article(), make.user()
     roots = [make.comment(article, author, f"Anfang {n}") for n in range(3)]
     for root in roots:
@@ -124,7 +126,8 @@ def test_a_new_reply_renders_its_own_thread_again_and_no_other(app, make):
     assert rendered == [new.id]
 
 
-def test_a_renamed_commenter_is_shown_renamed_in_every_kept_thread(app, make):
+def test_a_renamed_commenter_is_shown_renamed_in_every_kept_thread(cached):
+    app, make = cached, Factory(cached)  # what the page cache keeps
     article, author = make.article(), make.user("vorher")
     for n in range(2):
         make.comment(article, author, f"Gedanke {n}")
