@@ -8,12 +8,13 @@ from contextlib import contextmanager
 from unittest.mock import patch
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, update
 
 from app.caching.nesting import CommentRenderer
 from app.caching.store import store_of
 from app.extensions import db
-from app.models import Article, CommentStatus, User, UserRole
+from app.models import Article, Comment, CommentStatus, User, UserRole
+from app.services import transitions
 from tests.comment_helpers import get, page_url, section
 from tests.support import Factory, login_as
 
@@ -138,3 +139,26 @@ def test_a_renamed_commenter_is_shown_renamed_in_every_kept_thread(cached):
         db.session.commit()
     page = reader.get(page_url(article)).text
     assert "nachher" in page and "vorher" not in page
+
+
+def test_comments_moved_to_another_author_in_bulk_show_the_new_name(cached):
+    """Claiming moves comments with one UPDATE, which no flush sees: kept threads and kept
+    comments must still show the new author, to readers and to members alike."""
+    app, make = cached, Factory(cached)
+    article, guest, owner = make.article(), make.user("gastname"), make.user("kontoname")
+    first = make.comment(article, guest, "Eine Frage")
+    make.comment(article, make.user("andere"), "Eine Antwort", parent=first)
+    member = app.test_client()
+    login_as(member, make.user("leserin"))
+    reader = app.test_client()
+    for client in (reader, member):
+        assert "gastname" in client.get(page_url(article)).text
+    with app.app_context():
+        db.session.execute(
+            update(Comment).where(Comment.author_id == guest.id).values(author_id=owner.id)
+        )
+        transitions.discussion_changed(db.session, article.id)
+        db.session.commit()
+    for client in (reader, member):
+        shown = section(client.get(page_url(article)).text)
+        assert "kontoname" in shown and "gastname" not in shown

@@ -122,9 +122,12 @@ class Skeleton:
 
 def comment_key(node: Node) -> tuple:
     """What one comment's HTML depends on besides the discussion: where the thread shows it."""
-    replied = node.reply_to.id if node.reply_to is not None else None
-    status = str(node.comment.status)  # a placeholder's class names it
-    return ("comment", node.comment.id, status, node.shown, replied, node.reply_to_shown)
+    comment, replied = node.comment, node.reply_to
+    # The authors too: a bulk change of authors (claiming) raises no look version.
+    answered = (replied.id, replied.author_id) if replied is not None else None
+    status = str(comment.status)  # a placeholder's class names it
+    return ("comment", comment.id, status, comment.author_id, node.shown, answered,
+            node.reply_to_shown)  # fmt: skip
 
 
 def stand_in(may_write: bool, now: datetime, name: str = "") -> User:
