@@ -56,6 +56,8 @@ DEFAULTS: dict[str, Any] = {
     # What readers' pages tell browsers and proxies (Cache-Control).
     "READER_MAX_AGE": 10,
     "READER_STALE_SECONDS": 60,
+    # How long a worker reuses the versions it read for readers' pages (app/caching/recent.py).
+    "READER_VERSIONS_SECONDS": 1.0,
     "FEED_SIZE": 20,
     "SEARCH_RESULTS_PER_PAGE": 10,
     "SEARCH_RATE_LIMIT": "60 per minute",  # per address
@@ -107,6 +109,11 @@ def _coerce(name: str, raw: str, default: Any) -> Any:
             return int(raw)
         except ValueError as exc:
             raise ConfigError(f"{ENV_PREFIX}{name} must be a whole number, got {raw!r}") from exc
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{ENV_PREFIX}{name} must be a number, got {raw!r}") from exc
     if isinstance(default, list):
         raw = raw.strip()
         if raw.startswith("["):

@@ -3,24 +3,42 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from app.catalogues import check_catalogues
 from app.config import SUPPORTED_LOCALES
 from app.extensions import babel
 
 
-def select_locale() -> str:
+@lru_cache(maxsize=len(SUPPORTED_LOCALES))
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@lru_cache(maxsize=256)
+def _browser_choice(accept_language: str) -> str | None:
+    # Browsers send one of a few dozen headers; parsing each anew is a good part of what a
+    # kept page costs.
+    return parse_accept_header(accept_language, LanguageAccept).best_match(SUPPORTED_LOCALES)
+
+
+def select_locale() -> Locale:
+    """The member's language, else the best the browser accepts, else the site's."""
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in SUPPORTED_LOCALES:
-        return user_locale
-    best = request.accept_languages.best_match(SUPPORTED_LOCALES) if request else None
-    return best or current_app.config["DEFAULT_LOCALE"]
+        return _locale(user_locale)
+    header = request.headers.get("Accept-Language", "") if request else ""
+    best = _browser_choice(header) if header else None
+    return _locale(best or current_app.config["DEFAULT_LOCALE"])
 
 
 def current_locale() -> str:

@@ -7,16 +7,31 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
+from app.caching import recent
 from app.extensions import db
 from tests.accounts_support import login
 from tests.conftest import make_app
 from tests.support import PASSWORD
 
 ENGLISH = {"Accept-Language": "en"}
+
+
+class ReaderClock:
+    """Moves the clock app/caching/recent.py reads, instead of waiting for it."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.offset = 0.0
+        real = recent.monotonic
+        monkeypatch.setattr(recent, "monotonic", lambda: real() + self.offset)
+
+    def advance(self, seconds: float = 1.0) -> None:
+        """Let *seconds* pass (by default the lifetime of what a worker read)."""
+        self.offset += seconds
 
 
 def cached_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:

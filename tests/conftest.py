@@ -137,6 +137,14 @@ def cached(database_url: str, tmp_path: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def reader_clock(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """The clock by which workers reuse readers' versions, moved on by the test."""
+    from tests.cache_support import ReaderClock
+
+    return ReaderClock(monkeypatch)
+
+
+@pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     application = make_app(database_url, tmp_path)
     yield application

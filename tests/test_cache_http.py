@@ -61,10 +61,11 @@ def test_settings_change_the_shared_headers(database_url, tmp_path):
     assert response.cache_control.stale_while_revalidate == 5
 
 
-def test_a_matching_validator_answers_304_after_one_statement(cached, site):
+def test_a_matching_validator_answers_304_after_one_statement(cached, site, reader_clock):
     reader = cached.test_client()
     for path in _reader_paths(site):
         first = reader.get(path, headers=ENGLISH)
+        reader_clock.advance()  # what the worker read for the first answer has aged out
         with statements(cached) as seen:
             again = reader.get(path, headers={**ENGLISH, "If-None-Match": first.headers["ETag"]})
         assert again.status_code == 304, path
@@ -72,6 +73,10 @@ def test_a_matching_validator_answers_304_after_one_statement(cached, site):
         assert again.headers["ETag"] == first.headers["ETag"]
         assert again.cache_control.public
         assert len(seen) == 1 and "cache_versions" in seen[0], seen
+        # Within the second after, the versions just read answer: no statement at all.
+        with statements(cached) as seen:
+            third = reader.get(path, headers={**ENGLISH, "If-None-Match": first.headers["ETag"]})
+        assert third.status_code == 304 and seen == [], path
         # If-Modified-Since alone works too.
         since = reader.get(
             path, headers={**ENGLISH, "If-Modified-Since": first.headers["Last-Modified"]}
@@ -79,13 +84,14 @@ def test_a_matching_validator_answers_304_after_one_statement(cached, site):
         assert since.status_code == 304, path
 
 
-def test_a_304_renders_nothing_even_when_nothing_is_kept(cached, site):
+def test_a_304_renders_nothing_even_when_nothing_is_kept(cached, site, reader_clock):
     from app.caching.store import store_of
 
     reader = cached.test_client()
     path = f"/articles/{site['article'].slug}"
     first = reader.get(path, headers=ENGLISH)
     store_of(cached).clear()
+    reader_clock.advance()
     with statements(cached) as seen:
         again = reader.get(path, headers={**ENGLISH, "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and len(seen) == 1

@@ -1,6 +1,7 @@
 """Caching, all in one place.
 
 - versions.py: the one statement that reads the versions a reader's page depends on;
+- recent.py: those versions reused for readers' pages for up to a second in each worker;
 - bumps.py: the one place versions rise (a listener on every flush and commit);
 - http.py: shared readers' pages with ETag/Last-Modified, 304s and Cache-Control;
 - store.py: where pages and pieces are kept (Redis when configured, else in each worker),
@@ -21,11 +22,12 @@ from pathlib import Path
 
 from flask import Flask
 
-from app.caching import bumps, http
+from app.caching import bumps, http, recent
 from app.caching.store import Store
 
 
 def init_app(app: Flask, root: Path) -> None:
     app.extensions["diskurs_store"] = Store(app, root)
+    recent.init_app(app)
     bumps.install()
     http.init_app(app)

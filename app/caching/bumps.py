@@ -36,6 +36,7 @@ from sqlalchemy import event, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.caching.recent import RecentVersions
 from app.models import (
     Article,
     CacheVersion,
@@ -53,6 +54,7 @@ PENDING = "diskurs_cache_scopes"
 BUMPED = "diskurs_cache_bumped_articles"
 LOOKS = "diskurs_cache_looks"
 LOOKED = "diskurs_cache_looked_articles"
+CHANGED = "diskurs_cache_changed"
 # What of a member is shown to others: changes of anything else (a login, a ban) show nowhere.
 USER_SHOWN = ("username", "state", "deleted_at")
 # What of a comment shows beyond the shape of its thread (id, parent, status, author).
@@ -136,6 +138,7 @@ def _bump_articles(session: Session, ids: set[int], column: str = "discussion_ve
     if not ids:
         return
     done.update(ids)
+    session.info[CHANGED] = True
     table = Article.__table__
     session.connection().execute(
         update(table).where(table.c.id.in_(sorted(ids))).values({column: table.c[column] + 1})
@@ -147,6 +150,7 @@ def _bump_articles(session: Session, ids: set[int], column: str = "discussion_ve
 
 def _bump_scopes(session: Session, scopes: set[VersionScope]) -> None:
     """Raise each scope's row, creating it when missing (an emptied table counts on)."""
+    session.info[CHANGED] = True
     table = CacheVersion.__table__
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     now = utcnow()
@@ -183,8 +187,14 @@ def _before_commit(session: Session) -> None:
 
 
 def _forget(session: Session, *_args: Any) -> None:
-    for name in (PENDING, PENDING + "_articles", BUMPED, LOOKS, LOOKED):
+    for name in (PENDING, PENDING + "_articles", BUMPED, LOOKS, LOOKED, CHANGED):
         session.info.pop(name, None)
+
+
+def _after_commit(session: Session) -> None:
+    if session.info.get(CHANGED):
+        RecentVersions.forget_everything()  # this worker's readers see its writes at once
+    _forget(session)
 
 
 def _after_soft_rollback(session: Session, _previous: Any) -> None:
@@ -201,6 +211,6 @@ def install() -> None:
     event.listen(Session, "after_flush", _after_flush)
     event.listen(Session, "after_flush_postexec", _after_flush_postexec)
     event.listen(Session, "before_commit", _before_commit)
-    event.listen(Session, "after_commit", _forget)
+    event.listen(Session, "after_commit", _after_commit)
     event.listen(Session, "after_rollback", _forget)
     event.listen(Session, "after_soft_rollback", _after_soft_rollback)

@@ -4,7 +4,8 @@ A page is *shared* only when Flask-Login, after its own loading (remember cookie
 finds nobody logged in and the session holds nothing (no flashed message, no token). Such a
 page is the same for every reader in the same language, so:
 
-- the view reads its versions (app/caching/versions.py, one statement) and answers
+- the view reads its versions (app/caching/versions.py, one statement; for readers at
+  most once a second per worker, app/caching/recent.py) and answers
   ``304 Not Modified`` through ``make_conditional`` when the browser's or proxy's
   ``If-None-Match`` names them, without rendering anything;
 - otherwise it answers the page kept under those versions, or renders and keeps it;
@@ -37,8 +38,10 @@ from app.extensions import limiter
 
 PRIVATE = "private, no-store"
 SHARED_VARY = ("Cookie", "Accept-Language")
-# The request headers make_conditional answers (If-Range only with a range, never offered).
-VALIDATORS = ("If-None-Match", "If-Modified-Since")
+# The request headers make_conditional answers (If-Range only with a range, never offered),
+# as WSGI names them: looking up a missing header in request.headers raises and catches an
+# exception inside Werkzeug, which costs more than the rest of answering a kept page.
+VALIDATORS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 _READING_VIEWS: set[Callable[..., Any]] = set()
 
 
@@ -77,7 +80,7 @@ def _shared_headers(response: Response, etag: str, last_modified: datetime) -> N
         f"public, max-age={int(config['READER_MAX_AGE'])}, "
         f"stale-while-revalidate={int(config['READER_STALE_SECONDS'])}"
     )
-    if "Vary" in headers:
+    if any(name.lower() == "vary" for name in headers.keys()):  # noqa: SIM118 - as above
         response.vary.update(SHARED_VARY)
     else:
         headers["Vary"] = ", ".join(SHARED_VARY)
@@ -85,19 +88,21 @@ def _shared_headers(response: Response, etag: str, last_modified: datetime) -> N
 
 
 def reader_page(
-    read_versions: Callable[[], tuple[Hashable, datetime] | None],
+    read_versions: Callable[[bool], tuple[Hashable, datetime] | None],
     render: Callable[[], Any],
 ) -> Response:
     """The page for this request: shared (conditional, kept) for a reader, else rendered.
 
     *read_versions* gives the versions the page depends on (besides its address and
-    language) and when it last changed, or None when the page is not one readers share;
+    language) and when it last changed, or None when the page is not one readers share; it
+    is told whether the page is the shared one (which may use versions read a moment ago);
     *render* makes the page as the view would without a cache.
     """
     if request.method not in ("GET", "HEAD"):
         return make_response(render())
-    found = read_versions()  # for members too: what the page shows is kept by them
-    if found is None or not shared_request():
+    shared = shared_request()
+    found = read_versions(shared)  # for members too: what the page shows is kept by them
+    if found is None or not shared:
         return make_response(render())
     parts, last_modified = found
     store = store_of()
@@ -106,7 +111,7 @@ def reader_page(
     answer = current_app.response_class()
     _shared_headers(answer, etag, last_modified)
     # Without a validator in the request there is nothing to decide (and no range is offered).
-    if any(name in request.headers for name in VALIDATORS):
+    if any(name in request.environ for name in VALIDATORS):
         answer.make_conditional(request)
         if answer.status_code == 304:
             return answer

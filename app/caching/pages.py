@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 
 from app.caching import versions
 from app.caching.http import reader_page
+from app.caching.recent import recently_read
 from app.caching.store import store_of
 from app.extensions import db
 from app.models import utcnow
@@ -48,9 +49,12 @@ def site_page(render: Callable[[], Any], *, with_comments: bool = True) -> Respo
     *with_comments*: the page shows comments or their counts (else only the site's rows).
     """
 
-    def read() -> tuple:
+    def read_now() -> versions.SiteVersions:
         with _versions_connection() as connection:
-            found = versions.site_versions(connection, utcnow())
+            return versions.site_versions(connection, utcnow())
+
+    def read(shared: bool) -> tuple:
+        found = (recently_read(("site",), read_now) if shared else None) or read_now()
         g.site_versions = found
         parts = (found.site, found.due, found.comments if with_comments else None)
         return parts, found.moments(with_comments=with_comments)
@@ -61,9 +65,12 @@ def site_page(render: Callable[[], Any], *, with_comments: bool = True) -> Respo
 def article_page(slug: str, render: Callable[[], Any]) -> Response:
     """An article's page: its own discussion and what the site shows around it."""
 
-    def read() -> tuple | None:
+    def read_now() -> versions.ArticleVersions | None:
         with _versions_connection() as connection:
-            found = versions.article_versions(connection, slug, utcnow())
+            return versions.article_versions(connection, slug, utcnow())
+
+    def read(shared: bool) -> tuple | None:
+        found = recently_read(("article", slug), read_now) if shared else read_now()
         if found is not None:
             g.site_versions = found.site
         if found is None or not found.public:
