@@ -162,3 +162,40 @@ def test_comments_moved_to_another_author_in_bulk_show_the_new_name(cached):
     for client in (reader, member):
         shown = section(client.get(page_url(article)).text)
         assert "kontoname" in shown and "gastname" not in shown
+
+
+def test_search_engines_data_is_kept_until_the_first_page_changes(database_url, tmp_path):
+    """The structured data names the first page's comments: a comment further down leaves
+    them kept, one on the first page renews them."""
+    from app.articles import structured_data
+    from tests.conftest import make_app
+    from tests.head_parsing import read_head
+
+    app = make_app(database_url, tmp_path, PAGE_CACHE=True, COMMENTS_PER_PAGE=2)
+    make = Factory(app)
+    article, author = make.article(), make.user()
+    roots = [make.comment(article, author, f"Anfang {n}") for n in range(3)]
+    reader = app.test_client()
+
+    def structured() -> dict:
+        (data,) = read_head(reader.get(page_url(article)).text).structured()
+        return data
+
+    assert [c["text"] for c in structured()["comment"]] == ["Anfang 0", "Anfang 1"]
+    built: list[int] = []
+    original = structured_data._comment_data
+
+    def spying(comment):  # noqa: ANN001, ANN202
+        built.append(comment.id)
+        return original(comment)
+
+    with patch.object(structured_data, "_comment_data", spying):
+        make.comment(article, author, "Weiter unten")  # a fourth thread: on the second page
+        data = structured()
+        assert data["commentCount"] == 4 and built == []
+        make.comment(article, author, "Die Antwort", parent=roots[0])
+        data = structured()
+    assert [c["text"] for c in data["comment"]] == ["Anfang 0", "Die Antwort"]
+    assert data["commentCount"] == 5 and built
+    with app.app_context():
+        db.engine.dispose()

@@ -6,12 +6,14 @@ so no comment text can end the ``<script type="application/ld+json">`` element. 
 does not apply to it: a data block is never run.
 
 An article's data is the same for every viewer, so it is kept in the store
-(app/caching/store.py) under the article's ``discussion_version``; the comments are those
-of the reader's first page, loaded by the thread view in the query that renders that page.
+(app/caching/store.py): the article's part under how its comments look and their count, the
+comments (those of the reader's first page) under the shapes of that page's threads, so a
+comment further down the discussion leaves them kept.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -76,9 +78,8 @@ def _comment_data(comment: Comment) -> dict[str, Any]:
     return data
 
 
-def _build_article_data(article: Article, thread: ThreadView) -> dict[str, Any]:
+def _build_article_data(article: Article) -> dict[str, Any]:
     address = absolute_url("articles.article", slug=article.slug)
-    limit = current_app.config["COMMENTS_PER_PAGE"]
     published = iso_datetime(article.published_at)
     return {
         "@context": "https://schema.org",
@@ -98,16 +99,38 @@ def _build_article_data(article: Article, thread: ThreadView) -> dict[str, Any]:
         "isAccessibleForFree": True,
         "discussionUrl": absolute_url("articles.article", slug=article.slug, _anchor="comments"),
         "commentCount": article.visible_comment_count,
-        "comment": [_comment_data(c) for c in thread.first_page_comments(limit)],
     }
+
+
+def _kept(key: tuple, build: Callable[[], Any]) -> Any:
+    store = store_of()
+    value = store.get(key)
+    if value is None:
+        value = build()
+        store.put(key, value)
+    return value
 
 
 def article_data(article: Article, thread: ThreadView) -> dict[str, Any]:
     """schema.org ``Article`` of *article* with the visible comments of its first page."""
-    store = store_of()
-    key = ("json-ld", article.id, article.discussion_version, str(get_locale()))
-    data = store.get(key)
-    if data is None:
-        data = _build_article_data(article, thread)
-        store.put(key, data)
-    return data
+    locale = str(get_locale())
+    # The article's part moves with its count; the comments only when the first page's
+    # threads do: a new comment further down leaves them kept.
+    head = _kept(
+        (
+            "json-ld",
+            article.id,
+            article.comment_look_version,
+            article.visible_comment_count,
+            locale,
+        ),
+        lambda: _build_article_data(article),
+    )
+    shape = thread.first_page_shape()
+    moment = (article.comment_look_version, shape) if shape else (article.discussion_version,)
+    limit = current_app.config["COMMENTS_PER_PAGE"]
+    comments = _kept(
+        ("json-ld-comments", article.id, *moment, limit, locale),
+        lambda: [_comment_data(comment) for comment in thread.first_page_comments(limit)],
+    )
+    return {**head, "comment": comments}

@@ -178,6 +178,14 @@ class ThreadView:
         found = db.session.get(Comment, comment_id)
         return found if found is not None and found.article_id == self.article.id else None
 
+    def first_page_shape(self) -> tuple | None:
+        """What the reader's first page of comments shows depends on, besides how comments
+        look: its top-level threads and their shapes. None when rendered whole."""
+        if self.skeleton is None:
+            return None
+        roots = self.skeleton.roots[: self.per_page]
+        return tuple((root, self.skeleton.shapes.get(root)) for root in roots)
+
     def first_page_comments(self, limit: int) -> list[Comment]:
         """The visible comments of the reader's first page in the order shown, at most
         *limit*: what search engines are told about. Loaded whole once, for the page's

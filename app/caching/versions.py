@@ -1,8 +1,9 @@
 """The one statement that reads what a reader's page shows, as versions.
 
 Every key of a kept page and every validator (ETag, Last-Modified) is built from what this
-statement returns, read fresh on every request; nothing is ever invalidated by a message. It
-reads, in one round trip:
+statement returns, read fresh on every request (for readers' shared pages at most a second
+before, app/caching/recent.py); nothing is ever invalidated by a message. It reads, in one
+round trip:
 
 - the ``site`` and ``comments`` rows of ``cache_versions`` (primary-key lookups), which
   app/caching/bumps.py raises in every transaction that changes what they cover;
