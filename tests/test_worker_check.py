@@ -125,3 +125,16 @@ def test_gunicorn_with_one_worker_starts(tmp_path):
         except subprocess.TimeoutExpired:  # a worker still loading the app on a busy machine
             process.kill()
             process.communicate()
+
+
+def test_a_worker_freezes_what_it_loaded_for_the_garbage_collector():
+    import gc
+    import runpy
+
+    hooks = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    gc.unfreeze()
+    try:
+        hooks["post_worker_init"](None)
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
