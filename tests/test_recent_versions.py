@@ -10,6 +10,7 @@ from app.caching.recent import LIMIT, RecentVersions
 from app.config import ConfigError, load_settings
 from app.models import Article, CacheVersion, VersionScope
 from tests.cache_support import ENGLISH, statements
+from tests.conftest import make_app
 from tests.support import Factory, login_as
 
 
@@ -87,8 +88,6 @@ def test_a_commit_that_changes_nothing_shown_keeps_what_was_read(cached, article
 
 
 def test_no_reuse_when_switched_off_or_without_the_page_cache(database_url, tmp_path):
-    from tests.conftest import make_app
-
     for settings in ({"READER_VERSIONS_SECONDS": 0}, {"PAGE_CACHE": False}):
         app = make_app(database_url, tmp_path, **settings)
         assert app.extensions["diskurs_recent_versions"].seconds == 0
@@ -100,8 +99,6 @@ def test_no_reuse_when_switched_off_or_without_the_page_cache(database_url, tmp_
 
 
 def test_never_longer_than_readers_may_keep_the_page(database_url, tmp_path):
-    from tests.conftest import make_app
-
     app = make_app(
         database_url, tmp_path, PAGE_CACHE=True, READER_VERSIONS_SECONDS=30, READER_MAX_AGE=2
     )

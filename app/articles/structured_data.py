@@ -13,7 +13,6 @@ comment further down the discussion leaves them kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -102,21 +101,12 @@ def _build_article_data(article: Article) -> dict[str, Any]:
     }
 
 
-def _kept(key: tuple, build: Callable[[], Any]) -> Any:
-    store = store_of()
-    value = store.get(key)
-    if value is None:
-        value = build()
-        store.put(key, value)
-    return value
-
-
 def article_data(article: Article, thread: ThreadView) -> dict[str, Any]:
     """schema.org ``Article`` of *article* with the visible comments of its first page."""
-    locale = str(get_locale())
+    store, locale = store_of(), str(get_locale())
     # The article's part moves with its count; the comments only when the first page's
     # threads do: a new comment further down leaves them kept.
-    head = _kept(
+    head = store.kept(
         (
             "json-ld",
             article.id,
@@ -129,7 +119,7 @@ def article_data(article: Article, thread: ThreadView) -> dict[str, Any]:
     shape = thread.first_page_shape()
     moment = (article.comment_look_version, shape) if shape else (article.discussion_version,)
     limit = current_app.config["COMMENTS_PER_PAGE"]
-    comments = _kept(
+    comments = store.kept(
         ("json-ld-comments", article.id, *moment, limit, locale),
         lambda: [_comment_data(comment) for comment in thread.first_page_comments(limit)],
     )

@@ -54,7 +54,7 @@ def site_page(render: Callable[[], Any], *, with_comments: bool = True) -> Respo
             return versions.site_versions(connection, utcnow())
 
     def read(shared: bool) -> tuple:
-        found = (recently_read(("site",), read_now) if shared else None) or read_now()
+        found = recently_read(("site",), read_now) if shared else read_now()
         g.site_versions = found
         parts = (found.site, found.due, found.comments if with_comments else None)
         return parts, found.moments(with_comments=with_comments)
@@ -86,13 +86,7 @@ def kept_for_site(name: str, compute: Callable[[], Any], *extra: Hashable) -> An
     found = g.get("site_versions")
     if found is None:
         return compute()
-    store = store_of()
-    key = ("site-part", name, found.site, found.due, *extra)
-    value = store.get(key)
-    if value is None:
-        value = compute()
-        store.put(key, value)
-    return value
+    return store_of().kept(("site-part", name, found.site, found.due, *extra), compute)
 
 
 def kept_block(name: str, *parts: Hashable, caller: Callable[[], str]) -> Markup:

@@ -43,7 +43,7 @@ class RecentVersions:
     def forget_everything(cls) -> None:
         cls.changes += 1
 
-    def get(self, key: Hashable, read: Callable[[], T | None]) -> T | None:
+    def get(self, key: Hashable, read: Callable[[], T]) -> T:
         """What *read* answers, or what it answered for *key* less than the lifetime ago."""
         if self.seconds <= 0:
             return read()
@@ -60,7 +60,7 @@ class RecentVersions:
         return value
 
 
-def recently_read(key: Hashable, read: Callable[[], T | None]) -> T | None:
+def recently_read(key: Hashable, read: Callable[[], T]) -> T:
     """*read*'s answer for a reader's shared page, reused for up to a second."""
     return current_app.extensions["diskurs_recent_versions"].get(key, read)
 

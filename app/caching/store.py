@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +89,14 @@ class Store:
             self.cache.set(self.key(parts), value, timeout=self.ttl)
         except Exception:
             log.warning("cache: writing failed", exc_info=True)
+
+    def kept(self, parts: Hashable, compute: Callable[[], Any], size: int = 0) -> Any:
+        """What is kept under *parts*, or what *compute* gives, then kept."""
+        value = self.get(parts)
+        if value is None:
+            value = compute()
+            self.put(parts, value, size)
+        return value
 
     def clear(self) -> None:
         self.cache.clear()
