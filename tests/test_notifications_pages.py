@@ -327,3 +327,13 @@ def test_the_list_and_the_count_need_the_same_queries_for_few_and_many(site):
     for number in range(8):
         reply(site, site.carla if number % 2 else site.ben, site.first, f"Noch eine {number}.")
     assert queries() == few
+
+
+def test_page_numbers_past_the_databases_range_are_no_page(site):
+    """Both lists compute an offset from the page: beyond any page they answer 404 before
+    PostgreSQL could refuse the number."""
+    huge = "200000000000000000"
+    assert site.client(site.anna).get(f"/notifications?page={huge}").status_code == 404
+    admin = site.client(site.admin)
+    assert admin.get(f"/admin/notifications?page={huge}").status_code == 404
+    assert admin.get("/admin/notifications?page=-3").status_code == 200  # the first page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -13,6 +13,7 @@ from app.notifications import bp
 from app.notifications.forms import RetryForm
 from app.permissions import admin_required
 from app.services.notifications import failures
+from app.whole_numbers import page_arg
 
 FAILED_PER_PAGE = 50
 
@@ -20,7 +21,7 @@ FAILED_PER_PAGE = 50
 @bp.get("/admin/notifications")
 @admin_required
 def failed():  # noqa: ANN201
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     listing = failures.failed_page(db.session, page, FAILED_PER_PAGE)
     if page > listing.pages:
         abort(404)

@@ -18,6 +18,7 @@ from app.permissions import is_moderator
 from app.services import articles as article_service
 from app.services.errors import DomainError
 from app.services.notifications import onsite, preferences, unsubscribe
+from app.whole_numbers import page_arg
 
 NOTICES_PER_PAGE = 30
 
@@ -36,7 +37,7 @@ def _private(response):  # noqa: ANN001, ANN202
 @login_required
 def index():  # noqa: ANN201
     """The member's notices, newest first; opening the page marks them as seen."""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     now = utcnow()
     listing = onsite.notices_page(db.session, _me().id, now, page, NOTICES_PER_PAGE)
     if page > listing.pages:
