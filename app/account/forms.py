@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.forms import PasswordPairMixin, password_confirmation, required
+from app.forms import Form
 from app.services.accounts import MIN_PASSWORD_LENGTH
 
 
-class PasswordChangeForm(FlaskForm, PasswordPairMixin):
+class PasswordChangeForm(Form, PasswordPairMixin):
     current_password = PasswordField(
         _l("Current password"),
         validators=[required()],
@@ -37,7 +37,7 @@ class PasswordChangeForm(FlaskForm, PasswordPairMixin):
         self.check_new_password(field, self.user.username, self.user.email)
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(Form):
     email = EmailField(
         _l("New email address"),
         validators=[required()],
@@ -54,7 +54,7 @@ class EmailChangeForm(FlaskForm):
         super().__init__(*args, prefix="email", **kwargs)
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = SelectField(
         _l("Language of the pages"),
         choices=[
@@ -69,7 +69,7 @@ class LanguageForm(FlaskForm):
         super().__init__(*args, prefix="language", **kwargs)
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField(
         _l("Your password"),
         validators=[required()],

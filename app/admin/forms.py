@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 
+from app.forms import Form
 from app.services.errors import InvalidInput
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -16,7 +16,7 @@ LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 ACCEPTED_FORMATS = (LOCAL_INPUT_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M")
 
 
-class ArticleForm(FlaskForm):
+class ArticleForm(Form):
     title = StringField(_l("Title"))
     slug = StringField(_l("Address (slug)"))
     author_name = StringField(_l("Author"))
@@ -28,7 +28,7 @@ class ArticleForm(FlaskForm):
     revision = HiddenField()
 
 
-class PageForm(FlaskForm):
+class PageForm(Form):
     title = StringField(_l("Title"))
     slug = StringField(_l("Address (slug)"))
     footer_position = StringField(_l("Position in the footer"), render_kw={"inputmode": "numeric"})
@@ -36,13 +36,13 @@ class PageForm(FlaskForm):
     revision = HiddenField()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A confirmation that carries only the CSRF token and an optional reason."""
 
     reason = TextAreaField(_l("Reason (optional, kept in the moderation log)"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     # Rendered as a <select> of UserRole by the template; the view checks the value.
     role = StringField(_l("Role"))
 

@@ -63,6 +63,10 @@ def article(slug: str):  # noqa: ANN201
 
 
 def _article(slug: str):  # noqa: ANN202
+    if shell.usable(POSTED_KEY):  # a member: from kept parts, theirs filled in (shell.py)
+        page = shell.kept_member_page(utcnow())
+        if page is not None:
+            return page
     lookup = article_service.find_by_slug(db.session, slug)
     found, now = lookup.article, utcnow()
     if found is None:
@@ -76,7 +80,7 @@ def _article(slug: str):  # noqa: ANN202
     neighbours = kept_for_site("neighbours", lambda: _neighbour_links(found, now), found.id)
     context = discussion_context(found, now)
     page_values = {"article": found, "neighbours": neighbours}
-    if shell.usable(POSTED_KEY):  # a member: only their parts rendered (app/caching/shell.py)
+    if shell.usable(POSTED_KEY):
         page = shell.member_page(found, now, context, page_values)
         if page is not None:
             return page

@@ -7,11 +7,11 @@ refusal beside the field it is about.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from app.extensions import db
+from app.forms import Form
 from app.services import accounts
 from app.services.errors import InvalidInput
 
@@ -27,11 +27,11 @@ def password_confirmation(field: str = "password") -> EqualTo:
     return EqualTo(field, message=_l("The two passwords differ."))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A form that is only a button: the CSRF token is all it carries."""
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     # Lengths capped: nothing longer can match, and the check stays as quick for everyone.
     username = StringField(
         _l("Username or email address"),
@@ -60,7 +60,7 @@ class PasswordPairMixin:
             raise ValidationError(str(error)) from error
 
 
-class RegisterForm(FlaskForm, PasswordPairMixin):
+class RegisterForm(Form, PasswordPairMixin):
     username = StringField(
         _l("Username"),
         validators=[required()],
@@ -104,13 +104,13 @@ class RegisterForm(FlaskForm, PasswordPairMixin):
         self.check_new_password(field, self.username.data, self.email.data)
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = EmailField(
         _l("Email address"), validators=[required()], render_kw={"autocomplete": "email"}
     )
 
 
-class NewPasswordForm(FlaskForm, PasswordPairMixin):
+class NewPasswordForm(Form, PasswordPairMixin):
     """Choosing a new password from a reset link; ``user`` is the link's account."""
 
     password = PasswordField(

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, select
 
 from app.auth.next_url import return_path
 from app.extensions import db, login_manager
 from app.models import User
 from app.services.accounts import write_block
+
+# Built once: Session.get builds and hashes its statement anew on every request.
+BY_ID = select(User).where(User.id == bindparam("id"))
 
 
 def load_user(session_id: str) -> User | None:
@@ -16,7 +20,7 @@ def load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.execute(BY_ID, {"id": int(user_id)}).scalar_one_or_none()
     if user is None or user.session_version != int(version) or user.is_deleted:
         return None
     return user

@@ -72,7 +72,7 @@ def article_page(slug: str, render: Callable[[], Any]) -> Response:
     def read(shared: bool) -> tuple | None:
         found = recently_read(("article", slug), read_now) if shared else read_now()
         if found is not None:
-            g.site_versions = found.site
+            g.site_versions, g.article_versions = found.site, found
         if found is None or not found.public:
             return None  # 404, 410, a former slug's redirect, an admin's preview
         return found.parts, found.site.moments(with_comments=True)

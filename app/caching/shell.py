@@ -1,63 +1,83 @@
-"""A member's article page from a kept shell, with their personal parts rendered for them.
+"""A member's article page from kept parts, with what is theirs filled in.
 
 Around the personal parts of an article page, every template marks the place with
 ``{% call personal_part("name") %}…{% endcall %}``: the header's account area (name, unread
 notices, the logout form with its CSRF token), the thread (the viewer's own comments, their
 controls and flags) and the writing area (the comment form with its token and submission
 key, the follow button). Everything else on the page is the same for every member who is not
-staff: it is rendered once with a nameless member passed to the template as
+staff: the *shell* is rendered once with a nameless member passed to the template as
 ``current_user`` (an explicit template variable, which Flask lets win over the context
-processors) and with each personal part left as a mark, and kept under the article's
-versions, the address and the language.
+processors) and each personal part left as a slot, and kept under the article's versions,
+the address, the language and whether that member may write. For a member who owns nothing
+in the thread (app/caching/standing.py) the thread is part of the shell too.
 
-Each request of such a member then renders only the personal parts, with the real
-``current_user`` and ``csrf_token()``, and puts them into the kept shell. A shell that holds
-a CSRF field (a personal part not marked) is never kept. Staff, flashed messages, a
-just-posted comment, ``?reply_to=`` and drafts get the whole page rendered as usual.
+The account area and the writing area are kept as well, rendered with *holes* where the
+member's name, the CSRF token and the form's submission key go, under what else shapes them
+(the unread count; the follow state, whether comments are open). A request of such a member
+then reads the versions, their standing (one statement each) and the three kept parts, and
+fills the holes with the real ``current_user``'s name, Flask-WTF's ``csrf_token()`` and a
+new submission key: the article is not even loaded. The threads holding a member's own
+comments are rendered for them on every request (app/caching/fragments.py).
+
+Kept parts hold the names of their slots and holes, never the marks rendered into them (new
+in every process, so nobody can type one into a page on purpose): a part kept in Redis by
+one worker is filled by any other. A part in which the real token of the request shows is
+never kept. Staff, flashed messages, a just-posted comment, ``?reply_to=``, drafts and a
+member who may not write get the whole page rendered as usual.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from flask import g, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from markupsafe import Markup
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 from app.caching.nesting import stand_in
+from app.caching.standing import Standing, read_standing
 from app.caching.store import store_of
+from app.caching.versions import ArticleVersions
 from app.models import Article
-from app.permissions import is_admin, is_moderator
+from app.permissions import can_write, is_admin, is_moderator
+from app.services.comments import new_submission_key
 
-# New in every process, so nobody can type one into a page on purpose.
 _NONCE = secrets.token_hex(12)
 SLOTS = ("account", "thread", "write")
-_MARKS = {name: f"<!--personal-{_NONCE}-{name}-->" for name in SLOTS}
-_BY_MARK = {mark: name for name, mark in _MARKS.items()}
+HOLES = ("name", "token", "submission")
+_SLOT_MARKS = {name: f"<!--personal-{_NONCE}-{name}-->" for name in SLOTS}
+# Letters and digits only: escaping leaves them as they are wherever a template puts them.
+_HOLE_MARKS = {name: f"hole{_NONCE}{name}" for name in HOLES}
 _TEMPLATES = {
     "account": "_partials/header_personal.html",
     "thread": "comments/_thread.html",
     "write": "comments/_write.html",
 }
+Parts = tuple[bytes | str, ...]  # text (UTF-8), name, text, name, …, text
 
 
 def personal_part(name: str, caller: Callable[[], str]) -> Markup:
-    """For templates: the part rendered here, or its mark while a shell is rendered."""
-    if g.get("rendering_shell"):
-        return Markup(_MARKS[name])  # noqa: S704 - a fixed comment
+    """For templates: the part rendered here, or its slot while a shell is rendered."""
+    if name in g.get("shell_slots", ()):
+        return Markup(_SLOT_MARKS[name])  # noqa: S704 - a fixed comment
     return Markup(caller())  # noqa: S704 - the output of an autoescaped template
 
 
 def usable(posted_key: str) -> bool:
-    """Whether this request's article page may come from a shell."""
+    """Whether this request's article page may come from kept parts."""
+    found = g.get("article_versions")
     return (
         store_of().enabled
         and request.method == "GET"
-        and g.get("site_versions") is not None
+        and found is not None
+        and found.public
         and current_user.is_authenticated
         and not is_moderator(current_user)
         and not is_admin(current_user)
@@ -67,57 +87,149 @@ def usable(posted_key: str) -> bool:
     )
 
 
-def _split(html: str) -> tuple[str, ...] | None:
-    parts: list[str] = []
-    rest = html
-    for name in SLOTS:
-        before, mark, rest = rest.partition(_MARKS[name])
-        if not mark:
-            return None
-        parts.extend((before, _MARKS[name]))
-    parts.append(rest)
-    return tuple(parts)
+def _cut(html: str, marks: dict[str, str]) -> Parts:
+    """*html* as encoded text and the names of the marks in it, alternately (kept encoded:
+    encoding a whole page again on every request costs more than filling it in)."""
+    by_mark = {mark: name for name, mark in marks.items()}
+    pattern = "|".join(re.escape(mark) for mark in marks.values())
+    pieces = re.split(f"({pattern})", html)
+    return tuple(
+        by_mark[piece] if index % 2 else piece.encode() for index, piece in enumerate(pieces)
+    )
+
+
+def _fill(parts: Parts, values: dict[str, bytes]) -> bytes:
+    return b"".join(values[part] if index % 2 else part for index, part in enumerate(parts))  # type: ignore[misc]
+
+
+def _writing_mode(found: ArticleVersions, may_write: bool) -> str | None:
+    """The writing area kept for this member: "form" or "closed"; None when it is theirs alone
+    (why they may not write)."""
+    if not found.comments_open:
+        return "closed"
+    return "form" if may_write else None
+
+
+def _keys(
+    found: ArticleVersions, standing: Standing, may_write: bool, inline_thread: bool
+) -> dict[str, tuple]:
+    place = (request.full_path, str(get_locale()))
+    return {
+        "shell": ("member-shell", *place, found.parts, may_write, inline_thread),
+        "account": ("member-account", str(get_locale()), standing.unread),
+        "write": (
+            "member-write",
+            *place,
+            found.site.site,
+            found.id,
+            found.comments_open,
+            _writing_mode(found, may_write),
+            standing.follows,
+            standing.digest_minutes,
+        ),
+    }
+
+
+def _holes() -> dict[str, bytes]:
+    return {
+        "name": str(escape(current_user.display_name)).encode(),
+        "token": generate_csrf().encode(),
+        "submission": new_submission_key().encode(),
+    }
+
+
+def _assemble(shell: Parts, parts: dict[str, Parts | str], holes: dict[str, bytes]) -> bytes:
+    slots = {
+        name: part.encode() if isinstance(part, str) else _fill(part, holes)
+        for name, part in parts.items()
+    }
+    return _fill(shell, slots)
+
+
+def kept_member_page(now: datetime) -> bytes | None:
+    """The page from kept parts alone, before the article is loaded; None when one is
+    missing or the member owns something in the thread."""
+    found: ArticleVersions = g.article_versions
+    standing = read_standing(int(current_user.id), found.id, now)
+    may_write = can_write(current_user, now)
+    if standing.owns_here or _writing_mode(found, may_write) is None:
+        return None
+    keys = _keys(found, standing, may_write, inline_thread=True)
+    shell, account, write = store_of().get_many(keys.values())
+    if shell is None or account is None or write is None:
+        return None
+    return _assemble(shell, {"account": account, "write": write}, _holes())
+
+
+@contextmanager
+def _rendering(flag: str, value: Any) -> Iterator[None]:
+    setattr(g, flag, value)
+    try:
+        yield
+    finally:
+        g.pop(flag, None)
 
 
 def member_page(
     article: Article, now: datetime, context: dict[str, Any], page_values: dict[str, Any]
-) -> str | None:
-    """The page for the logged-in member from the kept shell; None to render it whole.
+) -> bytes | None:
+    """The page for the logged-in member, from kept parts where they are kept and rendering
+    (and keeping) the others; None to render it whole.
 
     *context* is the discussion's (for the viewer), *page_values* what the page template
     needs besides it (the article, its neighbours).
     """
-    versions = g.site_versions
-    key = (
-        "member-shell",
-        request.full_path,
-        str(get_locale()),
-        versions.site,
-        versions.due,
-        article.id,
-        article.discussion_version,
-        article.comments_open,
-    )
-    store = store_of()
-    parts = store.get(key)
-    if parts is None:
-        g.rendering_shell = True
-        try:
-            html = render_template(
-                "articles/article.html",
-                **page_values,
-                comment_count=context["comment_count"],
-                thread=context["thread"],
-                current_user=stand_in(True, now),
-            )
-        finally:
-            g.pop("rendering_shell", None)
-        parts = _split(html) if 'name="csrf_token"' not in html else None
-        if parts is None:
-            return None
-        store.put(key, parts)
+    found: ArticleVersions = g.article_versions
+    thread = context["thread"]
+    inline_thread = thread.whole is None and not thread.personal
+    standing = g.get("member_standing") or read_standing(int(current_user.id), found.id, now)
+    may_write = can_write(current_user, now)
+    keys = _keys(found, standing, may_write, inline_thread)
     values = {**page_values, **context}
-    return "".join(
-        render_template(_TEMPLATES[_BY_MARK[part]], **values) if part in _BY_MARK else part
-        for part in parts
-    )
+    store, token = store_of(), generate_csrf()
+
+    def kept(name: str, render: Callable[[], str], marks: dict[str, str]) -> Parts | None:
+        parts = store.get(keys[name])
+        if parts is None:
+            html = render()
+            # Something personal that is not marked (in the shell, which has no holes, any
+            # token at all): such a part is never kept.
+            if token in html or (name == "shell" and 'name="csrf_token"' in html):
+                return None
+            parts = _cut(html, marks)
+            store.put(keys[name], parts, 2 * len(html) + 200)
+        return parts
+
+    slots = ("account", "write") if inline_thread else SLOTS
+    shell = kept("shell", lambda: _render_shell(values, may_write, now, slots), _SLOT_MARKS)
+    if shell is None:
+        return None
+    kept_mode = _writing_mode(found, may_write)
+    parts: dict[str, Parts | str] = {}
+    for name in slots:
+        part = None
+        if name == "account" or (name == "write" and values["writing_mode"] == kept_mode):
+            part = kept(name, lambda n=name: _render_holes(n, values, now, token), _HOLE_MARKS)
+        parts[name] = part if part is not None else render_template(_TEMPLATES[name], **values)
+    return _assemble(shell, parts, _holes())
+
+
+def _render_shell(
+    values: dict[str, Any], may_write: bool, now: datetime, slots: tuple[str, ...]
+) -> str:
+    with _rendering("shell_slots", slots):
+        return render_template(
+            "articles/article.html", **values, current_user=stand_in(may_write, now)
+        )
+
+
+def _render_holes(name: str, values: dict[str, Any], now: datetime, token: str) -> str:
+    """The part as the member sees it, with holes where their name, token and submission
+    key were (each a random string that shows nowhere else)."""
+    member = stand_in(True, now, name=_HOLE_MARKS["name"])
+    html = render_template(_TEMPLATES[name], **values, current_user=member)
+    html = html.replace(token, _HOLE_MARKS["token"])
+    form = values.get("comment_form")
+    if form is not None and form.submission.data:
+        html = html.replace(form.submission.data, _HOLE_MARKS["submission"])
+    return html

@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from app.caching.fragments import ThreadView
 from app.caching.pages import kept_for_site
+from app.caching.standing import owns_nothing_in
 from app.comments.forms import CommentForm
 from app.extensions import db
 from app.models import Article
@@ -80,7 +81,8 @@ def discussion_context(
     viewer = _viewer()
     config = current_app.config
     # The thread, from kept pieces where nothing in them is personal (app/caching/fragments.py).
-    thread = ThreadView(article, viewer, now)
+    own = 0 if viewer is not None and owns_nothing_in(article.id) else None
+    thread = ThreadView(article, viewer, now, own_comments=own)
     page = _page(thread.pages)
     mode, refusal = _writing_mode(article, now)
     context: dict[str, Any] = {

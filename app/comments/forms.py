@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 
+from app.forms import Form
 
-class CommentForm(FlaskForm):
+
+class CommentForm(Form):
     """A new comment or reply.
 
     The CSRF token is checked by the view itself rather than by the form: a member whose
@@ -24,7 +25,7 @@ class CommentForm(FlaskForm):
     submission = HiddenField()  # new for each drawn form: a second send stores nothing
 
 
-class EditCommentForm(FlaskForm):
+class EditCommentForm(Form):
     # CSRFProtect checks every POST to the edit view before it runs.
     class Meta:
         csrf = False

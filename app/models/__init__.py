@@ -1,7 +1,7 @@
 """The data model. Import models from here."""
 
 from app.models.article import Article, ArticleSlug, BodyFormat, Page, Topic, article_topics
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime, fixed, utcnow
 from app.models.cache_version import CacheVersion, VersionScope
 from app.models.comment import (
     Comment,
@@ -58,6 +58,7 @@ __all__ = [
     "SiteSetting",
     "Topic",
     "UTCDateTime",
+    "fixed",
     "User",
     "UserKind",
     "UserRole",

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -18,13 +17,14 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from app.forms import Form
 from app.models import CommentStatus, FlagReason
 from app.services.errors import InvalidInput
 
 REASON_LENGTH = Length(max=500, message=_l("At most %(max)d characters, please."))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """One decision on one comment. ``expected`` and ``flags`` are the state and the number
     of open flags the moderator saw; ``confirmed`` is sent by the page that asks before a
     deletion (or by the script that asked in place)."""
@@ -46,11 +46,11 @@ class DecisionForm(FlaskForm):
         return int(raw) if raw.isdigit() and len(raw) < 6 else None
 
 
-class UndoForm(FlaskForm):
+class UndoForm(Form):
     next = HiddenField()
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     """The checkboxes ``ids`` of the queue are read from the request beside this form."""
 
     action = HiddenField()
@@ -58,7 +58,7 @@ class BulkForm(FlaskForm):
     next = HiddenField()
 
 
-class ArticleDiscussionForm(FlaskForm):
+class ArticleDiscussionForm(Form):
     reason = StringField(_l("Reason"), validators=[Optional(), REASON_LENGTH])
     next = HiddenField()
 
@@ -71,7 +71,7 @@ FLAG_REASONS = [
 ]
 
 
-class FlagForm(FlaskForm):
+class FlagForm(Form):
     # The service says which reason is missing or wrong, so the form checks no choice.
     reason = RadioField(
         _l("Why should the moderators look at it?"), choices=FLAG_REASONS, validate_choice=False
@@ -80,7 +80,7 @@ class FlagForm(FlaskForm):
     next = HiddenField()
 
 
-class BanForm(FlaskForm):
+class BanForm(Form):
     # Ids of their own: the page holds the unban form too, and a label must find its field.
     reason = TextAreaField(_l("Reason (the member sees it)"), id="ban-reason")
     until = StringField(_l("Banned until (optional)"), id="ban-until")
@@ -104,7 +104,7 @@ class BanForm(FlaskForm):
         )
 
 
-class UnbanForm(FlaskForm):
+class UnbanForm(Form):
     reason = StringField(_l("Reason"), validators=[Optional(), REASON_LENGTH], id="unban-reason")
 
 
@@ -115,7 +115,7 @@ MODERATION_CHOICES = [
 ]
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     """Text fields throughout, so that a refused value is shown again exactly as typed."""
 
     COMMENT_MODERATION = SelectField(

@@ -7,19 +7,20 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField
 
+from app.forms import Form
 
-class FollowForm(FlaskForm):
+
+class FollowForm(Form):
     follow = HiddenField()  # "1" follows the article, "0" stops following it
 
 
-class ClearForm(FlaskForm):
+class ClearForm(Form):
     """Takes the notices one has seen off the list."""
 
 
-class RetryForm(FlaskForm):
+class RetryForm(Form):
     """An admin sends failed mails again."""
 
 
@@ -41,7 +42,7 @@ def _minutes(value: object) -> int:
         return 0
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     reply_mails = BooleanField(_l("Replies to my comments"))
     decision_mails = BooleanField(_l("Moderators’ decisions on my comments and my account"))
     follow_mails = BooleanField(_l("New comments under the articles I follow"))

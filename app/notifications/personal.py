@@ -63,9 +63,10 @@ def _follow_html(article: Any, following: bool) -> str:
 
 def read_for_article(article_id: int) -> None:
     """On an article page: the viewer's unread count and whether they follow the article,
-    in one statement, for the header and the follow button rendered later."""
+    in one statement, for the header and the follow button rendered later (unless the
+    member's standing, app/caching/standing.py, has read them already)."""
     viewer = _viewer_id()
-    if viewer:
+    if viewer and article_id not in g.get("article_follows", {}):
         found = onsite.follows_and_unread(db.session, viewer, article_id, utcnow())
         follows, g.unread_notices, g.digest_minutes = found
         g.setdefault("article_follows", {})[article_id] = follows

@@ -21,6 +21,7 @@ from app.models import (
     Notice,
     NotificationSettings,
     UTCDateTime,
+    fixed,
 )
 from app.services.notifications.outbox import params_of
 from app.services.notifications.rules import ON_SITE_KINDS, still_true
@@ -59,7 +60,7 @@ class NoticesPage:
 def _listed(recipient_id: Any, now: Any) -> tuple:
     return (
         Notice.recipient_id == recipient_id,
-        Notice.kind.in_(ON_SITE_KINDS),
+        Notice.kind.in_([fixed(kind) for kind in ON_SITE_KINDS]),
         Notice.cleared_at.is_(None),
         still_true(now),
     )
@@ -80,7 +81,9 @@ def unread_count(executor: Session | Connection, recipient_id: int, now: datetim
     return int(executor.execute(UNREAD, {"recipient": recipient_id, "now": now}).scalar() or 0)
 
 
-def _follows_and_unread_statement() -> Any:
+def follows_and_unread_columns() -> tuple[Any, Any, Any]:
+    """Whether :recipient follows :article, their unread count (at :now) and their digest
+    interval, as columns of one statement."""
     follows = exists().where(
         ArticleFollow.user_id == bindparam("recipient"),
         ArticleFollow.article_id == bindparam("article"),
@@ -88,10 +91,10 @@ def _follows_and_unread_statement() -> Any:
     digest = select(NotificationSettings.digest_minutes).where(
         NotificationSettings.user_id == bindparam("recipient")
     )
-    return select(follows, UNREAD.scalar_subquery(), digest.scalar_subquery())
+    return follows, UNREAD.scalar_subquery(), digest.scalar_subquery()
 
 
-FOLLOWS_AND_UNREAD = _follows_and_unread_statement()
+FOLLOWS_AND_UNREAD = select(*follows_and_unread_columns())
 
 
 def follows_and_unread(

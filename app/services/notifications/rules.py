@@ -26,6 +26,7 @@ from app.models import (
     User,
     UserKind,
     UserRole,
+    fixed,
 )
 
 
@@ -92,8 +93,8 @@ def _waiting() -> ColumnElement[bool]:
     # The queue's condition (services.queue.waiting_condition), written here because the
     # queue module imports the flag rules, which call into this package.
     return or_(
-        Comment.status == CommentStatus.PENDING,
-        and_(Comment.status == CommentStatus.VISIBLE, Comment.flag_count > 0),
+        Comment.status == fixed(CommentStatus.PENDING),
+        and_(Comment.status == fixed(CommentStatus.VISIBLE), Comment.flag_count > fixed(0)),
     )
 
 
@@ -114,23 +115,23 @@ def still_true(now: datetime) -> ColumnElement[bool]:
     told_hidden = exists().where(
         hidden.recipient_id == Notice.recipient_id,
         hidden.comment_id == Notice.comment_id,
-        hidden.kind == NoticeKind.HIDDEN,
+        hidden.kind == fixed(NoticeKind.HIDDEN),
         hidden.id < Notice.id,
-        or_(hidden.mail_state == MailState.SENT, hidden.read_at.is_not(None)),
+        or_(hidden.mail_state == fixed(MailState.SENT), hidden.read_at.is_not(None)),
     )
     return or_(
         and_(
-            Notice.kind.in_(ABOUT_A_VISIBLE_COMMENT),
-            exists(subject.where(Comment.status == CommentStatus.VISIBLE)),
-            or_(Notice.kind != NoticeKind.FOLLOWED, following),
-            or_(Notice.kind != NoticeKind.UNHIDDEN, told_hidden),
+            Notice.kind.in_([fixed(kind) for kind in ABOUT_A_VISIBLE_COMMENT]),
+            exists(subject.where(Comment.status == fixed(CommentStatus.VISIBLE))),
+            or_(Notice.kind != fixed(NoticeKind.FOLLOWED), following),
+            or_(Notice.kind != fixed(NoticeKind.UNHIDDEN), told_hidden),
         ),
         and_(
-            Notice.kind == NoticeKind.HIDDEN,
-            exists(subject.where(Comment.status == CommentStatus.HIDDEN)),
+            Notice.kind == fixed(NoticeKind.HIDDEN),
+            exists(subject.where(Comment.status == fixed(CommentStatus.HIDDEN))),
         ),
-        and_(Notice.kind == NoticeKind.WAITING, exists(subject.where(_waiting()))),
-        Notice.kind.in_((NoticeKind.BANNED, NoticeKind.UNBANNED)),
+        and_(Notice.kind == fixed(NoticeKind.WAITING), exists(subject.where(_waiting()))),
+        Notice.kind.in_([fixed(NoticeKind.BANNED), fixed(NoticeKind.UNBANNED)]),
     )
 
 

@@ -1,0 +1,141 @@
+"""A member's article page from kept parts (app/caching/shell.py): what a request still asks
+the database, what is filled in for each request, and what is never kept.
+
+Complements tests/test_member_cache.py, which checks that nobody gets another person's page.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+
+from app.caching import shell
+from app.caching.store import store_of
+from app.extensions import db
+from app.models import NoticeKind, utcnow
+from app.services.notifications import outbox
+from tests.cache_support import ENGLISH, logged_in, statements
+from tests.support import Factory, csrf_token
+
+
+@pytest.fixture
+def site(cached: Flask) -> dict:
+    make = Factory(cached)
+    article = make.article("Die Diskussion", published_at=utcnow() - timedelta(days=1))
+    other, guest = make.user("leserin"), make.user("gast")
+    make.comment(article, other, "Ein Gedanke für alle.")
+    path = f"/articles/{article.slug}"
+    return {"make": make, "article": article, "path": path, "other": other, "guest": guest}
+
+
+def _submission(page: str) -> str:
+    match = re.search(r'name="submission" value="([^"]*)"', page)
+    assert match
+    return match.group(1)
+
+
+def _marks_left(page: str) -> list[str]:
+    return re.findall(r"<!--personal-|hole[0-9a-f]{24}", page)
+
+
+def test_a_kept_member_page_asks_three_statements_and_never_loads_the_article(cached, site):
+    alice = logged_in(cached, "gast")
+    for _ in range(2):  # rendered and kept, then from the kept parts
+        alice.get(site["path"], headers=ENGLISH)
+    with statements(cached) as seen:
+        page = alice.get(site["path"], headers=ENGLISH).text
+    selects = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 3, selects  # the account, the versions, the member's standing
+    assert not any("FROM articles" in s.split("WHERE")[0] for s in selects)
+    assert "Ein Gedanke für alle." in page and not _marks_left(page)
+
+
+def test_each_request_fills_in_the_sessions_token_and_a_new_submission_key(cached, site):
+    alice = logged_in(cached, "gast")
+    pages = [alice.get(site["path"], headers=ENGLISH).text for _ in range(3)]
+    keys = {_submission(page) for page in pages}
+    assert len(keys) == 3 and all(len(key) >= 20 for key in keys)
+    assert 'class="site-nav__user" href="/account">gast<' in pages[-1]
+    posted = alice.post(
+        f"{site['path']}/comments",
+        data={
+            "csrf_token": csrf_token(pages[-1]),
+            "body": "Vom Teil.",
+            "submission": _submission(pages[-1]),
+        },
+    )
+    assert posted.status_code == 302
+
+
+def test_following_and_new_notices_show_at_once_on_a_kept_page(cached, site):
+    alice = logged_in(cached, "gast")
+    page = alice.get(site["path"], headers=ENGLISH).text
+    page = alice.get(site["path"], headers=ENGLISH).text
+    assert "Follow this discussion" in page and 'class="badge"' not in page
+    followed = alice.post(
+        f"{site['path']}/follow", data={"csrf_token": csrf_token(page), "follow": "1"}
+    )
+    assert followed.status_code == 302
+    alice.get(site["path"], headers=ENGLISH)  # shows the flashed confirmation
+    page = alice.get(site["path"], headers=ENGLISH).text
+    assert "You follow this discussion." in page
+    make, article, guest = site["make"], site["article"], site["guest"]
+    answer = make.comment(article, site["other"], "Antwort.")
+    with cached.app_context():
+        outbox.write_notices(
+            db.session,
+            outbox.one(guest.id),
+            NoticeKind.REPLY,
+            dedupe_key=f"reply:{answer.id}",
+            now=utcnow(),
+            comment_id=answer.id,
+            article_id=article.id,
+        )
+        db.session.commit()
+    assert (
+        '<span class="badge" aria-hidden="true">1</span>'
+        in alice.get(site["path"], headers=ENGLISH).text
+    )
+
+
+def test_parts_kept_by_another_process_are_filled_in_here(cached, site, monkeypatch):
+    """Parts in a shared store were rendered by workers with other marks: they hold names."""
+    alice = logged_in(cached, "gast")
+    alice.get(site["path"], headers=ENGLISH)
+    expected = alice.get(site["path"], headers=ENGLISH).text
+    nonce = secrets.token_hex(12)
+    monkeypatch.setattr(
+        shell, "_SLOT_MARKS", {name: f"<!--personal-{nonce}-{name}-->" for name in shell.SLOTS}
+    )
+    monkeypatch.setattr(shell, "_HOLE_MARKS", {name: f"hole{nonce}{name}" for name in shell.HOLES})
+    page = alice.get(site["path"], headers=ENGLISH).text
+    assert not _marks_left(page)
+    assert page.replace(_submission(page), "") == expected.replace(_submission(expected), "")
+
+
+def test_a_part_that_shows_the_token_itself_is_never_kept(cached, site, monkeypatch):
+    unmarked = shell._render_holes
+
+    def leaking(name, values, now, token):  # noqa: ANN001, ANN202
+        return unmarked(name, values, now, token="no token to replace")
+
+    monkeypatch.setattr(shell, "_render_holes", leaking)
+    alice = logged_in(cached, "gast")
+    kept: list[tuple] = []
+    store = store_of(cached)
+    original = store.put
+
+    def put(key, *args, **kwargs):  # noqa: ANN001, ANN202
+        kept.append(key)
+        return original(key, *args, **kwargs)
+
+    monkeypatch.setattr(store, "put", put)
+    for _ in range(3):
+        page = alice.get(site["path"], headers=ENGLISH).text
+        assert csrf_token(page) and not _marks_left(page)
+    assert not any(key[0] in ("member-account", "member-write") for key in kept)
+    assert any(key[0] == "member-shell" for key in kept)
