@@ -13,12 +13,14 @@ from typing import Any
 
 from flask import Response, g
 from flask_babel import get_locale
+from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import Connection
 
 from app.caching import versions
 from app.caching.http import reader_page
 from app.caching.recent import recently_read
+from app.caching.standing import personal_known
 from app.caching.store import store_of
 from app.extensions import db
 from app.models import utcnow
@@ -65,19 +67,26 @@ def site_page(render: Callable[[], Any], *, with_comments: bool = True) -> Respo
 def article_page(slug: str, render: Callable[[], Any]) -> Response:
     """An article's page: its own discussion and what the site shows around it."""
 
-    def read_now() -> versions.ArticleVersions | None:
+    def read_now(member_id: int | None = None) -> versions.ArticleVersions | None:
         with _versions_connection() as connection:
-            return versions.article_versions(connection, slug, utcnow())
+            return versions.article_versions(connection, slug, utcnow(), member_id)
 
     def read(shared: bool) -> tuple | None:
-        found = recently_read(("article", slug), read_now) if shared else read_now()
+        # A member's standing comes with the versions (app/caching/shell.py).
+        found = recently_read(("article", slug), read_now) if shared else read_now(_member_id())
         if found is not None:
             g.site_versions, g.article_versions = found.site, found
+            if found.standing is not None:
+                personal_known(found.standing)
         if found is None or not found.public:
             return None  # 404, 410, a former slug's redirect, an admin's preview
         return found.parts, found.site.moments(with_comments=True)
 
     return reader_page(read, render)
+
+
+def _member_id() -> int | None:
+    return int(current_user.id) if current_user.is_authenticated else None
 
 
 def kept_for_site(name: str, compute: Callable[[], Any], *extra: Hashable) -> Any:

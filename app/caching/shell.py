@@ -150,7 +150,7 @@ def kept_member_page(now: datetime) -> bytes | None:
     """The page from kept parts alone, before the article is loaded; None when one is
     missing or the member owns something in the thread."""
     found: ArticleVersions = g.article_versions
-    standing = read_standing(int(current_user.id), found.id, now)
+    standing = found.standing or read_standing(int(current_user.id), found.id, now)
     may_write = can_write(current_user, now)
     if standing.owns_here or _writing_mode(found, may_write) is None:
         return None
@@ -182,7 +182,7 @@ def member_page(
     found: ArticleVersions = g.article_versions
     thread = context["thread"]
     inline_thread = thread.whole is None and not thread.personal
-    standing = g.get("member_standing") or read_standing(int(current_user.id), found.id, now)
+    standing = found.standing or read_standing(int(current_user.id), found.id, now)
     may_write = can_write(current_user, now)
     keys = _keys(found, standing, may_write, inline_thread)
     values = {**page_values, **context}

@@ -8,6 +8,7 @@ member who owns nothing there gets the thread every such member gets (app/cachin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,8 +30,10 @@ class Standing:
     digest_minutes: int | None  # None: the configured interval
 
 
-def _statement() -> Any:
-    viewer, article = bindparam("recipient"), bindparam("article")
+def standing_columns(article: Any) -> list[Any]:
+    """The standing of the member :recipient on *article* (an id or a column), at :now, as
+    columns of one statement (app/caching/versions.py reads them with the versions)."""
+    viewer = bindparam("recipient")
     written = exists().where(
         Comment.article_id == article,
         Comment.author_id == viewer,
@@ -39,23 +42,29 @@ def _statement() -> Any:
     flagged = exists().where(
         Flag.user_id == viewer, Flag.comment_id == Comment.id, Comment.article_id == article
     )
-    return select(or_(written, flagged), *onsite.follows_and_unread_columns())
+    return [or_(written, flagged), *onsite.follows_and_unread_columns(article)]
 
 
-STANDING = _statement()
+STANDING = select(*standing_columns(bindparam("article")))
+
+
+def standing_of(article_id: int, row: Sequence[Any]) -> Standing:
+    """The standing from the values of :func:`standing_columns`."""
+    owns, follows, unread, digest = row
+    return Standing(article_id, bool(owns), bool(follows), int(unread or 0), digest)
 
 
 def read_standing(viewer_id: int, article_id: int, now: datetime) -> Standing:
     """The member's standing, read once per request and remembered for the personal parts
     (app/notifications/personal.py reads the follow state and unread count from it)."""
     params = {"recipient": viewer_id, "article": article_id, "now": now}
-    owns, follows, unread, digest = db.session.execute(STANDING, params).one()
-    found = Standing(article_id, bool(owns), bool(follows), int(unread or 0), digest)
+    found = standing_of(article_id, db.session.execute(STANDING, params).one())
     personal_known(found)
     return found
 
 
 def personal_known(found: Standing) -> None:
+    """Remember the standing for this request (for the header and the follow button)."""
     g.member_standing = found
     g.unread_notices, g.digest_minutes = found.unread, found.digest_minutes
     g.setdefault("article_follows", {})[found.article_id] = found.follows

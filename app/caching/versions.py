@@ -11,7 +11,8 @@ round trip:
   of ``ix_articles_published_at_id``): an article scheduled for later becomes public without
   any write, and this moves exactly when one does;
 - for an article page, the article's row by its slug (``uq_articles_slug``): its id,
-  ``discussion_version``, whether comments are open and whether it is public now.
+  ``discussion_version``, whether comments are open and whether it is public now; for a
+  member, their standing on it too (app/caching/standing.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, select
 
+from app.caching.standing import Standing, standing_columns, standing_of
 from app.models import Article, CacheVersion, VersionScope
 
 # For a site where nothing was ever counted (the rows are made by the first change).
@@ -75,6 +77,10 @@ class SiteVersions:
         return max((moment for moment in found if moment is not None), default=EPOCH)
 
 
+# The same, with the standing of the member who asks (app/caching/standing.py).
+ARTICLE_FOR_MEMBER = ARTICLE.add_columns(*standing_columns(Article.id))
+
+
 @dataclass(frozen=True)
 class ArticleVersions:
     site: SiteVersions
@@ -82,6 +88,7 @@ class ArticleVersions:
     discussion_version: int
     comments_open: bool
     public: bool
+    standing: Standing | None = None  # read for a member
 
     @property
     def parts(self) -> tuple:
@@ -97,9 +104,16 @@ def site_versions(connection: Connection, now: datetime) -> SiteVersions:
     return _site(connection.execute(GENERAL, {"now": now}).one())
 
 
-def article_versions(connection: Connection, slug: str, now: datetime) -> ArticleVersions | None:
-    """The versions of the article *slug*'s page; None when no article has that slug now."""
-    row = connection.execute(ARTICLE, {"now": now, "slug": slug}).first()
+def article_versions(
+    connection: Connection, slug: str, now: datetime, member_id: int | None = None
+) -> ArticleVersions | None:
+    """The versions of the article *slug*'s page, with the standing of *member_id* when
+    given; None when no article has that slug now."""
+    params: dict[str, Any] = {"now": now, "slug": slug}
+    if member_id is not None:
+        params["recipient"] = member_id
+    row = connection.execute(ARTICLE if member_id is None else ARTICLE_FOR_MEMBER, params).first()
     if row is None:
         return None
-    return ArticleVersions(_site(row), row[5], row[6], bool(row[7]), bool(row[8]))
+    standing = standing_of(row[5], row[9:]) if member_id is not None else None
+    return ArticleVersions(_site(row), row[5], row[6], bool(row[7]), bool(row[8]), standing)

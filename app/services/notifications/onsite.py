@@ -81,12 +81,12 @@ def unread_count(executor: Session | Connection, recipient_id: int, now: datetim
     return int(executor.execute(UNREAD, {"recipient": recipient_id, "now": now}).scalar() or 0)
 
 
-def follows_and_unread_columns() -> tuple[Any, Any, Any]:
-    """Whether :recipient follows :article, their unread count (at :now) and their digest
-    interval, as columns of one statement."""
+def follows_and_unread_columns(article: Any = None) -> tuple[Any, Any, Any]:
+    """Whether :recipient follows *article* (an id or a column; by default :article), their
+    unread count (at :now) and their digest interval, as columns of one statement."""
     follows = exists().where(
         ArticleFollow.user_id == bindparam("recipient"),
-        ArticleFollow.article_id == bindparam("article"),
+        ArticleFollow.article_id == (bindparam("article") if article is None else article),
     )
     digest = select(NotificationSettings.digest_minutes).where(
         NotificationSettings.user_id == bindparam("recipient")
