@@ -13,10 +13,10 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from app.caching import shell
+from app.caching import holes, shell
 from app.caching.store import store_of
 from app.extensions import db
-from app.models import NoticeKind, utcnow
+from app.models import CommentStatus, NoticeKind, utcnow
 from app.services.notifications import outbox
 from tests.cache_support import ENGLISH, logged_in, statements
 from tests.support import Factory, csrf_token
@@ -26,8 +26,12 @@ from tests.support import Factory, csrf_token
 def site(cached: Flask) -> dict:
     make = Factory(cached)
     article = make.article("Die Diskussion", published_at=utcnow() - timedelta(days=1))
-    other, guest = make.user("leserin"), make.user("gast")
-    make.comment(article, other, "Ein Gedanke für alle.")
+    other, guest, author = make.user("leserin"), make.user("gast"), make.user("autorin")
+    first = make.comment(article, other, "Ein Gedanke für alle.")
+    make.comment(
+        article, author, "Ihre Antwort, noch zu prüfen.", status=CommentStatus.PENDING, parent=first
+    )
+    make.comment(article, other, "Ein zweiter Strang.")
     path = f"/articles/{article.slug}"
     return {"make": make, "article": article, "path": path, "other": other, "guest": guest}
 
@@ -39,7 +43,7 @@ def _submission(page: str) -> str:
 
 
 def _marks_left(page: str) -> list[str]:
-    return re.findall(r"<!--personal-|hole[0-9a-f]{24}", page)
+    return re.findall(r"<!--personal-|<!--pieces-|hole[0-9a-f]{24}", page)
 
 
 def test_a_kept_member_page_asks_two_statements_and_never_loads_the_article(cached, site):
@@ -103,19 +107,23 @@ def test_following_and_new_notices_show_at_once_on_a_kept_page(cached, site):
     )
 
 
-def test_parts_kept_by_another_process_are_filled_in_here(cached, site, monkeypatch):
+@pytest.mark.parametrize("username", ["gast", "autorin"])
+def test_parts_kept_by_another_process_are_filled_in_here(cached, site, monkeypatch, username):
     """Parts in a shared store were rendered by workers with other marks: they hold names."""
-    alice = logged_in(cached, "gast")
-    alice.get(site["path"], headers=ENGLISH)
-    expected = alice.get(site["path"], headers=ENGLISH).text
+    member = logged_in(cached, username)
+    member.get(site["path"], headers=ENGLISH)
+    expected = member.get(site["path"], headers=ENGLISH).text
     nonce = secrets.token_hex(12)
-    monkeypatch.setattr(
-        shell, "_SLOT_MARKS", {name: f"<!--personal-{nonce}-{name}-->" for name in shell.SLOTS}
-    )
-    monkeypatch.setattr(shell, "_HOLE_MARKS", {name: f"hole{nonce}{name}" for name in shell.HOLES})
-    page = alice.get(site["path"], headers=ENGLISH).text
+    for name in shell.SLOTS:
+        monkeypatch.setitem(shell._SLOT_MARKS, name, f"<!--personal-{nonce}-{name}-->")
+    for name in holes.VALUES:
+        monkeypatch.setitem(holes.VALUE_MARKS, name, f"hole{nonce}{name}")
+    monkeypatch.setitem(shell._PIECES_MARK, "pieces", f"<!--pieces-{nonce}-->")
+    page = member.get(site["path"], headers=ENGLISH).text
     assert not _marks_left(page)
     assert page.replace(_submission(page), "") == expected.replace(_submission(expected), "")
+    own = "Ihre Antwort, noch zu prüfen."
+    assert (own in page) is (username == "autorin")
 
 
 def test_a_part_that_shows_the_token_itself_is_never_kept(cached, site, monkeypatch):
@@ -140,3 +148,38 @@ def test_a_part_that_shows_the_token_itself_is_never_kept(cached, site, monkeypa
         assert csrf_token(page) and not _marks_left(page)
     assert not any(key[0] in ("member-account", "member-write") for key in kept)
     assert any(key[0] == "member-shell" for key in kept)
+
+
+def _own_section(page: str) -> str:
+    start = page.index("Ihre Antwort, noch zu prüfen.")
+    return page[page.rindex("<article", 0, start) : page.index("</article>", start)]
+
+
+def test_an_authors_kept_page_asks_three_statements_and_keeps_their_controls(cached, site):
+    author = logged_in(cached, "autorin")
+    for _ in range(2):
+        author.get(site["path"], headers=ENGLISH)
+    with statements(cached) as seen:
+        page = author.get(site["path"], headers=ENGLISH).text
+    selects = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+    # The account; the versions with the standing; their own comments and flags here.
+    assert len(selects) == 3, selects
+    assert not any("articles.body_html" in s for s in selects)
+    own = _own_section(page)
+    assert "Edit" in own and csrf_token(own) == csrf_token(page)
+    assert "Awaiting moderation" in own and not _marks_left(page)
+    # Nobody else gets the thread kept for her.
+    other = logged_in(cached, "gast")
+    for _ in range(2):
+        assert "Ihre Antwort, noch zu prüfen." not in other.get(site["path"]).text
+
+
+def test_the_edit_link_goes_when_the_edit_window_closes(cached, site, monkeypatch):
+    author = logged_in(cached, "autorin")
+    for _ in range(2):
+        assert "Edit" in _own_section(author.get(site["path"], headers=ENGLISH).text)
+    later = utcnow() + timedelta(minutes=16)  # the window is 15 minutes
+    monkeypatch.setattr("app.articles.routes.utcnow", lambda: later)
+    for _ in range(2):
+        own = _own_section(author.get(site["path"], headers=ENGLISH).text)
+        assert "Edit" not in own and "Delete" in own

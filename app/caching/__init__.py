@@ -9,8 +9,12 @@
 - pages.py: which versions each reader's page depends on, and parts of pages kept under
   the site's versions;
 - fragments.py and nesting.py: the thread of an article page put together from kept
-  pieces that are the same for every viewer, with the viewer's own threads rendered live;
-- shell.py: a member's article page from a kept shell, only their personal parts rendered.
+  pieces that are the same for every viewer; own_threads.py: the threads holding a member's
+  own comments, put together and kept for them alone;
+- standing.py: a member's standing on an article (do they own anything in its thread,
+  follow it, have unread notices), read with the article's versions;
+- holes.py and shell.py: a member's article page from kept parts, their name, token and
+  submission key filled into holes.
 
 There is no middleware: every page is answered by its Flask view, with the real
 ``current_user``, the real session and every request hook.

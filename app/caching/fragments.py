@@ -8,9 +8,10 @@ may write, or not; with the page's address, which flag links carry). A top-level
 key also holds a digest of its own shape (each comment's id, parent, state and author), so
 a new comment or a decision renders one top-level thread again, and in it one comment.
 
-What is personal is never kept: the threads holding a member's own comments (their controls,
-their waiting and hidden ones, those they flagged) are put together for them on every
-request, from a light query for those threads alone. Moderators get the whole thread.
+What is personal is never kept for anybody else: the threads holding a member's own comments
+(their controls, their waiting and hidden ones, those they flagged) are put together for
+them from a light query for those threads alone, and kept for them alone
+(app/caching/own_threads.py). Moderators get the whole thread.
 
 The reader's shape of the whole thread (the top-level threads in order, their members and
 digests) is kept under the ``discussion_version``; a request whose pieces are all kept loads
@@ -30,8 +31,8 @@ from flask_babel import get_locale
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
-from sqlalchemy import literal, select, union_all
 
+from app.caching.holes import Parts
 from app.caching.nesting import (
     CommentRenderer,
     Skeleton,
@@ -41,9 +42,11 @@ from app.caching.nesting import (
     stand_in,
     walk,
 )
+from app.caching.own_threads import OwnThreads
 from app.caching.store import Store, store_of
+from app.caching.versions import ArticleVersions
 from app.extensions import db
-from app.models import Article, Comment, CommentStatus, Flag
+from app.models import Article, Comment
 from app.permissions import can_write, is_moderator
 from app.services.threads import (
     IDS_PER_QUERY,
@@ -56,14 +59,24 @@ from app.services.threads import (
 )
 
 
-class ThreadView:
+class ThreadView(OwnThreads):
     """What the comments section needs of the thread, for one viewer and one article."""
 
     def __init__(
-        self, article: Article, viewer: Any, now: datetime, own_comments: int | None = None
+        self,
+        article: Article | ArticleVersions,
+        viewer: Any,
+        now: datetime,
+        own_comments: int | None = None,
+        edit_minutes: int | None = None,
     ) -> None:
+        """*article* may be its versions alone when the thread comes from the store whole
+        (:meth:`kept_pieces`). With *edit_minutes* (the edit window), the threads holding
+        the viewer's own comments are kept for them alone, with their token's hole."""
         config = current_app.config
         self.article, self.viewer, self.now = article, viewer, now
+        self.edit_minutes = edit_minutes
+        self.editable: set[int] = set()  # own comments the viewer may still edit
         self.depth, self.per_page = config["COMMENT_MAX_DEPTH"], config["COMMENTS_PER_PAGE"]
         self.cache: Store = store_of()
         self.comments: list[Comment] | None = None  # loaded only when rendered whole
@@ -128,39 +141,6 @@ class ThreadView:
             self.cache.put(key, skeleton, skeleton.size)
         return skeleton
 
-    def _find_personal(self) -> None:
-        # The viewer's own comments here and those they flagged, in one statement.
-        article_id, viewer_id = self.article.id, self.viewer.id
-        theirs = select(Comment.id, Comment.status, literal(False).label("flagged")).where(
-            Comment.article_id == article_id, Comment.author_id == viewer_id
-        )
-        flagged = (
-            select(Flag.comment_id, Comment.status, literal(True))
-            .join(Comment, Comment.id == Flag.comment_id)
-            .where(Comment.article_id == article_id, Flag.user_id == viewer_id)
-        )
-        rows = db.session.execute(union_all(theirs, flagged)).all()
-        own = [(row[0], CommentStatus(row[1])) for row in rows if not row[2]]
-        self.flagged = {row[0] for row in rows if row[2]}
-        skeleton, extra = self.skeleton, set()
-        shown = [(comment_id, CommentStatus.VISIBLE) for comment_id in self.flagged]
-        own = [*own, *(item for item in shown if item[0] in skeleton.visible)]
-        for comment_id, status in own:
-            if status is CommentStatus.DELETED:
-                continue  # shown to its author exactly as to everyone else
-            root = skeleton.root_of.get(comment_id)
-            if root is None:  # outside every thread (a loop in hand-edited data)
-                self._render_whole()
-                return
-            self.personal.add(root)
-            if root not in skeleton.members or root not in skeleton.rank:
-                self._render_whole()
-                return
-            extra.add(root)
-        extra -= set(skeleton.roots)
-        if extra:  # threads only this viewer sees (their own waiting comment, say)
-            self.roots = sorted(set(self.roots) | extra, key=skeleton.rank.__getitem__)
-
     # --- what the section asks ------------------------------------------------------------
 
     @property
@@ -200,6 +180,25 @@ class ThreadView:
         chosen = [node for node in in_order(tops) if node.shown][:limit]
         fill_whole_comments(db.session, chosen)
         return [node.comment for node in chosen]
+
+    def kept_pieces(self, page: int) -> list[str | Parts] | None:
+        """The HTML of the top-level threads of *page* from the store alone, the viewer's own
+        with their token's hole; None when one is not kept (or the thread is rendered whole)."""
+        if self.whole is not None or self.edit_minutes is None:
+            return None
+        self.page = page
+        start = (page - 1) * self.per_page
+        window = self.roots[start : start + self.per_page]
+        shapes = self.skeleton.shapes
+        if any(root not in shapes for root in window):
+            return None
+        prefix, _ = self._shared_key()
+        keys = [
+            self._own_key(prefix, root) if root in self.personal else (*prefix, root, shapes[root])
+            for root in window
+        ]
+        found = self.cache.get_many(keys)
+        return None if any(piece is None for piece in found) else found
 
     def renderer(self, page: int) -> Callable[..., Markup]:
         """For the template: the HTML of the top-level threads of *page*, in order."""
@@ -297,32 +296,3 @@ class ThreadView:
                 key = (*prefix, root, shapes[root])
                 self.cache.put(key, pieces[root], 2 * len(pieces[root]) + 200)
         return pieces
-
-    def _personal_pieces(self, render: CommentRenderer, roots: list[int]) -> dict[int, str]:
-        """The threads holding the viewer's own comments, put together for them alone.
-
-        Only the viewer's own comments are rendered each time; every other comment in these
-        threads looks the same to them as to any member and comes from the cache. The shape
-        is built from a light query; whole comments are loaded only where rendering needs
-        them.
-        """
-        if not roots:
-            return {}
-        ids = [comment_id for root in roots for comment_id in self.skeleton.members[root]]
-        shape = load_outline(db.session, self.article.id, ids)
-        nodes = {node.comment.id: node for node in self._build(shape, self.viewer).roots}
-        tops = [nodes[root] for root in roots if root in nodes]
-        prefix, may_write = self._shared_key()
-        below = walk(tops)
-        kept = self._kept_comments([node for node in below if not self._personal(node)], prefix)
-        fill_whole_comments(db.session, [node for node in below if node.comment.id not in kept])
-        shared = self._kept_comment(render, prefix, may_write, kept)
-
-        def html_of(node: Node) -> str:
-            return render(node) if self._personal(node) else shared(node)
-
-        return {node.comment.id: nest(node, html_of) for node in tops}
-
-    def _personal(self, node: Node) -> bool:
-        """Rendered for the viewer alone: their own comments and those they flagged."""
-        return node.comment.author_id == self.viewer.id or node.comment.id in self.flagged

@@ -11,28 +11,28 @@ processors) and each personal part left as a slot, and kept under the article's 
 the address, the language and whether that member may write. For a member who owns nothing
 in the thread (app/caching/standing.py) the thread is part of the shell too.
 
-The account area and the writing area are kept as well, rendered with *holes* where the
-member's name, the CSRF token and the form's submission key go, under what else shapes them
-(the unread count; the follow state, whether comments are open). A request of such a member
-then reads the versions, their standing (one statement each) and the three kept parts, and
-fills the holes with the real ``current_user``'s name, Flask-WTF's ``csrf_token()`` and a
-new submission key: the article is not even loaded. The threads holding a member's own
-comments are rendered for them on every request (app/caching/fragments.py).
+The account area and the writing area are kept as well, with holes (app/caching/holes.py)
+where the member's name, the CSRF token and the form's submission key go, under what else
+shapes them (the unread count; the follow state, whether comments are open). For a member
+who owns comments in the thread, its frame (the list around the top-level threads, the
+pager) is kept, and the top-level threads come from the store: everybody else's as every
+member sees them, those holding their own comments kept for them alone (app/caching/
+fragments.py). A request then reads the account, the versions with the member's standing
+(one statement; an owner's own comments in a second), takes the kept parts and fills the
+holes with the real ``current_user``'s name, Flask-WTF's token and a new submission key:
+the article is not even loaded.
 
-Kept parts hold the names of their slots and holes, never the marks rendered into them (new
-in every process, so nobody can type one into a page on purpose): a part kept in Redis by
-one worker is filled by any other. A part in which the real token of the request shows is
-never kept. Staff, flashed messages, a just-posted comment, ``?reply_to=``, drafts and a
-member who may not write get the whole page rendered as usual.
+A part in which the real token of the request shows is never kept. Staff, flashed messages,
+a just-posted comment, ``?reply_to=``, drafts and a member who may not write get the whole
+page rendered as usual.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from flask import g, render_template, request, session
@@ -41,26 +41,25 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from app.caching import holes
+from app.caching.fragments import ThreadView
 from app.caching.nesting import stand_in
 from app.caching.standing import Standing, read_standing
 from app.caching.store import store_of
 from app.caching.versions import ArticleVersions
+from app.comments.discussion import edit_minutes
 from app.models import Article
 from app.permissions import can_write, is_admin, is_moderator
 from app.services.comments import new_submission_key
 
-_NONCE = secrets.token_hex(12)
 SLOTS = ("account", "thread", "write")
-HOLES = ("name", "token", "submission")
-_SLOT_MARKS = {name: f"<!--personal-{_NONCE}-{name}-->" for name in SLOTS}
-# Letters and digits only: escaping leaves them as they are wherever a template puts them.
-_HOLE_MARKS = {name: f"hole{_NONCE}{name}" for name in HOLES}
+_SLOT_MARKS = {name: f"<!--personal-{holes.NONCE}-{name}-->" for name in SLOTS}
+_PIECES_MARK = {"pieces": f"<!--pieces-{holes.NONCE}-->"}  # in the frame of an owner's thread
 _TEMPLATES = {
     "account": "_partials/header_personal.html",
     "thread": "comments/_thread.html",
     "write": "comments/_write.html",
 }
-Parts = tuple[bytes | str, ...]  # text (UTF-8), name, text, name, …, text
 
 
 def personal_part(name: str, caller: Callable[[], str]) -> Markup:
@@ -85,21 +84,6 @@ def usable(posted_key: str) -> bool:
         and "_flashes" not in session
         and posted_key not in session
     )
-
-
-def _cut(html: str, marks: dict[str, str]) -> Parts:
-    """*html* as encoded text and the names of the marks in it, alternately (kept encoded:
-    encoding a whole page again on every request costs more than filling it in)."""
-    by_mark = {mark: name for name, mark in marks.items()}
-    pattern = "|".join(re.escape(mark) for mark in marks.values())
-    pieces = re.split(f"({pattern})", html)
-    return tuple(
-        by_mark[piece] if index % 2 else piece.encode() for index, piece in enumerate(pieces)
-    )
-
-
-def _fill(parts: Parts, values: dict[str, bytes]) -> bytes:
-    return b"".join(values[part] if index % 2 else part for index, part in enumerate(parts))  # type: ignore[misc]
 
 
 def _writing_mode(found: ArticleVersions, may_write: bool) -> str | None:
@@ -127,10 +111,12 @@ def _keys(
             standing.follows,
             standing.digest_minutes,
         ),
+        "frame": ("member-thread-frame", *place, found.parts),
     }
 
 
-def _holes() -> dict[str, bytes]:
+def _values() -> dict[str, bytes]:
+    """What goes into the holes for this request."""
     return {
         "name": str(escape(current_user.display_name)).encode(),
         "token": generate_csrf().encode(),
@@ -138,27 +124,54 @@ def _holes() -> dict[str, bytes]:
     }
 
 
-def _assemble(shell: Parts, parts: dict[str, Parts | str], holes: dict[str, bytes]) -> bytes:
-    slots = {
-        name: part.encode() if isinstance(part, str) else _fill(part, holes)
-        for name, part in parts.items()
-    }
-    return _fill(shell, slots)
+def _filled(part: holes.Parts | str | bytes, values: dict[str, bytes]) -> bytes:
+    """A kept part filled in; a part rendered for this request as it is."""
+    if isinstance(part, bytes):
+        return part
+    return part.encode() if isinstance(part, str) else holes.fill(part, values)
+
+
+def _assemble(
+    shell: holes.Parts, parts: dict[str, holes.Parts | str | bytes], values: dict[str, bytes]
+) -> bytes:
+    return holes.fill(shell, {name: _filled(part, values) for name, part in parts.items()})
+
+
+def _page_number(pages: int) -> int | None:
+    # As the discussion reads it; a page out of range is left to it (a 404).
+    page = request.args.get("page", 1, type=int) or 1
+    return page if 1 <= page <= pages else None
 
 
 def kept_member_page(now: datetime) -> bytes | None:
     """The page from kept parts alone, before the article is loaded; None when one is
-    missing or the member owns something in the thread."""
+    missing."""
     found: ArticleVersions = g.article_versions
     standing = found.standing or read_standing(int(current_user.id), found.id, now)
     may_write = can_write(current_user, now)
-    if standing.owns_here or _writing_mode(found, may_write) is None:
+    if _writing_mode(found, may_write) is None:
         return None
-    keys = _keys(found, standing, may_write, inline_thread=True)
-    shell, account, write = store_of().get_many(keys.values())
-    if shell is None or account is None or write is None:
+    keys = _keys(found, standing, may_write, inline_thread=not standing.owns_here)
+    wanted = ["shell", "account", "write"]
+    pieces = None
+    if standing.owns_here:  # the thread from kept top-level threads, their own included
+        thread = ThreadView(found, current_user, now, edit_minutes=edit_minutes())
+        page = _page_number(thread.pages)
+        pieces = thread.kept_pieces(page) if page is not None else None
+        if pieces is None:
+            return None
+        wanted.append("frame")
+    found = store_of().get_many(keys[name] for name in wanted)
+    parts: dict[str, Any] = dict(zip(wanted, found, strict=True))
+    if any(part is None for part in parts.values()):
         return None
-    return _assemble(shell, {"account": account, "write": write}, _holes())
+    values = _values()
+    shell = parts.pop("shell")
+    if pieces is not None:
+        frame = parts.pop("frame")
+        joined = b"".join(_filled(piece, values) for piece in pieces)
+        parts["thread"] = holes.fill(frame, {"pieces": joined})
+    return _assemble(shell, parts, values)
 
 
 @contextmanager
@@ -188,7 +201,7 @@ def member_page(
     values = {**page_values, **context}
     store, token = store_of(), generate_csrf()
 
-    def kept(name: str, render: Callable[[], str], marks: dict[str, str]) -> Parts | None:
+    def kept(name: str, render: Callable[[], str], marks: dict[str, str]) -> holes.Parts | None:
         parts = store.get(keys[name])
         if parts is None:
             html = render()
@@ -196,7 +209,7 @@ def member_page(
             # token at all): such a part is never kept.
             if token in html or (name == "shell" and 'name="csrf_token"' in html):
                 return None
-            parts = _cut(html, marks)
+            parts = holes.cut(html, marks)
             store.put(keys[name], parts, 2 * len(html) + 200)
         return parts
 
@@ -205,13 +218,16 @@ def member_page(
     if shell is None:
         return None
     kept_mode = _writing_mode(found, may_write)
-    parts: dict[str, Parts | str] = {}
+    parts: dict[str, holes.Parts | str] = {}
     for name in slots:
         part = None
         if name == "account" or (name == "write" and values["writing_mode"] == kept_mode):
-            part = kept(name, lambda n=name: _render_holes(n, values, now, token), _HOLE_MARKS)
+            render = partial(_render_holes, name, values, now, token)
+            part = kept(name, render, holes.VALUE_MARKS)
         parts[name] = part if part is not None else render_template(_TEMPLATES[name], **values)
-    return _assemble(shell, parts, _holes())
+    if not inline_thread and thread.whole is None:  # its frame, for the next request
+        kept("frame", lambda: _render_frame(values), _PIECES_MARK)
+    return _assemble(shell, parts, _values())
 
 
 def _render_shell(
@@ -226,10 +242,16 @@ def _render_shell(
 def _render_holes(name: str, values: dict[str, Any], now: datetime, token: str) -> str:
     """The part as the member sees it, with holes where their name, token and submission
     key were (each a random string that shows nowhere else)."""
-    member = stand_in(True, now, name=_HOLE_MARKS["name"])
+    member = stand_in(True, now, name=holes.VALUE_MARKS["name"])
     html = render_template(_TEMPLATES[name], **values, current_user=member)
-    html = html.replace(token, _HOLE_MARKS["token"])
+    html = holes.with_token_marked(html, token)
     form = values.get("comment_form")
     if form is not None and form.submission.data:
-        html = html.replace(form.submission.data, _HOLE_MARKS["submission"])
+        html = html.replace(form.submission.data, holes.VALUE_MARKS["submission"])
     return html
+
+
+def _render_frame(values: dict[str, Any]) -> str:
+    """The thread's list and pager, a mark where its top-level threads go."""
+    mark = Markup(_PIECES_MARK["pieces"])  # noqa: S704 - a fixed comment
+    return render_template(_TEMPLATES["thread"], **{**values, "render_thread": lambda: mark})

@@ -11,7 +11,8 @@ round trip:
   of ``ix_articles_published_at_id``): an article scheduled for later becomes public without
   any write, and this moves exactly when one does;
 - for an article page, the article's row by its slug (``uq_articles_slug``): its id,
-  ``discussion_version``, whether comments are open and whether it is public now; for a
+  ``discussion_version``, whether comments are open, whether it is public now and its
+  ``comment_look_version`` (what kept pieces of its thread are keyed by); for a
   member, their standing on it too (app/caching/standing.py).
 """
 
@@ -58,6 +59,7 @@ ARTICLE = select(
         Article.published_at.is_not(None),
         Article.published_at <= _now,
     ),
+    Article.comment_look_version,
 ).where(Article.slug == bindparam("slug"))
 
 
@@ -88,6 +90,7 @@ class ArticleVersions:
     discussion_version: int
     comments_open: bool
     public: bool
+    comment_look_version: int
     standing: Standing | None = None  # read for a member
 
     @property
@@ -115,5 +118,5 @@ def article_versions(
     row = connection.execute(ARTICLE if member_id is None else ARTICLE_FOR_MEMBER, params).first()
     if row is None:
         return None
-    standing = standing_of(row[5], row[9:]) if member_id is not None else None
-    return ArticleVersions(_site(row), row[5], row[6], bool(row[7]), bool(row[8]), standing)
+    standing = standing_of(row[5], row[10:]) if member_id is not None else None
+    return ArticleVersions(_site(row), row[5], row[6], bool(row[7]), bool(row[8]), row[9], standing)

@@ -79,10 +79,10 @@ def discussion_context(
 ) -> dict[str, Any]:
     """Template variables for the comments section of *article*."""
     viewer = _viewer()
-    config = current_app.config
     # The thread, from kept pieces where nothing in them is personal (app/caching/fragments.py).
     own = 0 if viewer is not None and owns_nothing_in(article.id) else None
-    thread = ThreadView(article, viewer, now, own_comments=own)
+    minutes = edit_minutes() if viewer is not None else None
+    thread = ThreadView(article, viewer, now, own_comments=own, edit_minutes=minutes)
     page = _page(thread.pages)
     mode, refusal = _writing_mode(article, now)
     context: dict[str, Any] = {
@@ -108,10 +108,7 @@ def discussion_context(
         return context
     personal.read_for_article(article.id)
 
-    settings = kept_for_site(
-        "comment-settings", lambda: comment_service.comment_settings(db.session, config)
-    )
-    minutes = settings["COMMENT_EDIT_MINUTES"]
+    settings = comment_settings()
     context["may_edit_comment"] = lambda c: comment_service.may_edit(viewer, c, now, minutes)
     context["comment_max_length"] = settings["COMMENT_MAX_LENGTH"]
     context["comment_posted"] = session.pop(POSTED_KEY, None) == article.id
@@ -121,6 +118,20 @@ def discussion_context(
     elif state is not None:  # writing was refused meanwhile: offer the text to copy
         context.update(kept_text=state.body, form_error=state.error)
     return context
+
+
+def comment_settings() -> dict[str, Any]:
+    """The comment settings in force (an admin's saved values win), kept by the site's
+    versions."""
+    config = current_app.config
+    return kept_for_site(
+        "comment-settings", lambda: comment_service.comment_settings(db.session, config)
+    )
+
+
+def edit_minutes() -> int:
+    """How long an author may edit a comment."""
+    return int(comment_settings()["COMMENT_EDIT_MINUTES"])
 
 
 def _state_from_request(article: Article, now: datetime, thread, context: dict) -> FormState:  # noqa: ANN001
