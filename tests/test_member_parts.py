@@ -183,3 +183,25 @@ def test_the_edit_link_goes_when_the_edit_window_closes(cached, site, monkeypatc
     for _ in range(2):
         own = _own_section(author.get(site["path"], headers=ENGLISH).text)
         assert "Edit" not in own and "Delete" in own
+
+
+def _entries(app: Flask) -> set[str]:
+    return set(store_of(app).cache.cache._cache)  # the worker's own store (SimpleCache)
+
+
+@pytest.mark.parametrize("who", [None, "gast", "autorin"])
+def test_addresses_of_ones_own_making_keep_nothing(cached, site, who):
+    """Only the site's own spelling of an address is kept under: a client inventing query
+    strings gets its pages, but cannot fill the store with copies of them."""
+    client = logged_in(cached, who) if who else cached.test_client()
+    for query in ("", "?page=1", "?first=1"):  # what is kept whatever the address
+        client.get(site["path"] + query, headers=ENGLISH)
+        client.get(site["path"] + query, headers=ENGLISH)
+    before = _entries(cached)
+    spellings = [f"?x={n}" for n in range(5)]
+    spellings += ["?page=01", "?page=001", "?%70age=1", "?page=1&page=1", "?page=1&x=2"]
+    for query in spellings:
+        page = client.get(site["path"] + query, headers=ENGLISH)
+        assert page.status_code == 200 and "Ein Gedanke für alle." in page.text
+        assert page.headers["Cache-Control"] == "private, no-store"
+    assert _entries(cached) == before

@@ -33,6 +33,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from app.caching.holes import Parts
+from app.caching.http import canonical_address
 from app.caching.nesting import (
     CommentRenderer,
     Skeleton,
@@ -88,13 +89,18 @@ class ThreadView(OwnThreads):
         self.personal: set[int] = set()  # those holding the viewer's own comments
         self.flagged: set[int] = set()  # comments the viewer flagged: they say "reported"
         self.page = 1
-        if not self.cache.enabled or is_moderator(viewer):
+        # A member's pieces carry the address (flag links return to it): kept only under
+        # the site's own spelling of it (app/caching/http.py).
+        if not self.cache.enabled or is_moderator(viewer) or not self._keepable():
             self._render_whole()
             return
         self.skeleton = self._skeleton()
         self.roots = list(self.skeleton.roots)
         if viewer is not None and own_comments != 0:  # 0: known to own none here
             self._find_personal()
+
+    def _keepable(self) -> bool:
+        return self.viewer is None or canonical_address()
 
     # --- building -------------------------------------------------------------------------
 

@@ -8,7 +8,8 @@ page is the same for every reader in the same language, so:
   most once a second per worker, app/caching/recent.py) and answers
   ``304 Not Modified`` through ``make_conditional`` when the browser's or proxy's
   ``If-None-Match`` names them, without rendering anything;
-- otherwise it answers the page kept under those versions, or renders and keeps it;
+- otherwise it answers the page kept under those versions, or renders and keeps it (only
+  under the address as the site writes it: :func:`canonical_address`);
 - the answer says ``Cache-Control: public, max-age=READER_MAX_AGE,
   stale-while-revalidate=READER_STALE_SECONDS``, ``ETag``, ``Last-Modified`` and
   ``Vary: Cookie, Accept-Language``, and never sets a cookie (a page that touched the
@@ -24,6 +25,7 @@ otherwise costs more than answering a kept page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import Any
@@ -58,6 +60,20 @@ def _unlimited_read() -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     return current_app.view_functions.get(request.endpoint or "") in _READING_VIEWS
+
+
+# The query strings pages are kept under: none, or a page number as the site writes it.
+_KEPT_QUERY = re.compile(rb"(?:page=[1-9][0-9]{0,5})?")
+
+
+def canonical_address() -> bool:
+    """Whether this address is one a page (or a member's part of one) is kept under.
+
+    Every other spelling of the same page (another parameter, a page number with leading
+    zeros, an encoded letter) is answered but not kept: otherwise anybody could fill the
+    store with copies of a page under addresses of their own making.
+    """
+    return _KEPT_QUERY.fullmatch(request.query_string) is not None
 
 
 def shared_request() -> bool:
@@ -102,7 +118,7 @@ def reader_page(
         return make_response(render())
     shared = shared_request()
     found = read_versions(shared)  # for members too: what the page shows is kept by them
-    if found is None or not shared:
+    if found is None or not shared or not canonical_address():
         return make_response(render())
     parts, last_modified = found
     store = store_of()

@@ -43,6 +43,7 @@ from markupsafe import Markup, escape
 
 from app.caching import holes
 from app.caching.fragments import ThreadView
+from app.caching.http import canonical_address
 from app.caching.nesting import stand_in
 from app.caching.standing import Standing, read_standing
 from app.caching.store import store_of
@@ -80,7 +81,7 @@ def usable(posted_key: str) -> bool:
         and current_user.is_authenticated
         and not is_moderator(current_user)
         and not is_admin(current_user)
-        and set(request.args) <= {"page"}
+        and canonical_address()
         and "_flashes" not in session
         and posted_key not in session
     )
