@@ -155,15 +155,16 @@ def _own_section(page: str) -> str:
     return page[page.rindex("<article", 0, start) : page.index("</article>", start)]
 
 
-def test_an_authors_kept_page_asks_three_statements_and_keeps_their_controls(cached, site):
+def test_an_authors_kept_page_asks_two_statements_and_keeps_their_controls(cached, site):
     author = logged_in(cached, "autorin")
     for _ in range(2):
         author.get(site["path"], headers=ENGLISH)
     with statements(cached) as seen:
         page = author.get(site["path"], headers=ENGLISH).text
     selects = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
-    # The account; the versions with the standing; their own comments and flags here.
-    assert len(selects) == 3, selects
+    # The account; the versions with the standing (their own comments and flags here are
+    # kept with the discussion's version).
+    assert len(selects) == 2, selects
     assert not any("articles.body_html" in s for s in selects)
     own = _own_section(page)
     assert "Edit" in own and csrf_token(own) == csrf_token(page)

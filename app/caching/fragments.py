@@ -23,6 +23,7 @@ thousands of comments loads at most the few hundred it shows.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -58,6 +59,32 @@ from app.services.threads import (
     load_comments,
     load_outline,
 )
+
+
+@dataclass(frozen=True)
+class PieceKeys:
+    """Where the top-level threads of one page are kept for one viewer who owns some."""
+
+    order: tuple[int, ...]
+    window: tuple  # everybody else's threads of the page, read as one entry (encoded)
+    theirs: tuple[tuple[int, tuple], ...]  # each of them with its own piece's key
+    own: tuple[tuple[int, tuple], ...]  # the viewer's, kept for them with their token's hole
+
+    def read(self, cache: Store) -> list[bytes | Parts] | None:
+        """The threads in order from the store alone; None when one is not kept. The window
+        entry is made from the kept pieces by the first request that asks for it."""
+        found = cache.get_many([self.window, *(key for _, key in self.own)])
+        shared, own = found[0], dict(zip((root for root, _ in self.own), found[1:], strict=True))
+        if any(piece is None for piece in own.values()):
+            return None
+        if shared is None:
+            pieces = cache.get_many(key for _, key in self.theirs)
+            if any(piece is None for piece in pieces):
+                return None
+            roots = (root for root, _ in self.theirs)
+            shared = {root: piece.encode() for root, piece in zip(roots, pieces, strict=True)}
+            cache.put(self.window, shared, sum(map(len, shared.values())))
+        return [shared[root] if root in shared else own[root] for root in self.order]
 
 
 class ThreadView(OwnThreads):
@@ -187,9 +214,9 @@ class ThreadView(OwnThreads):
         fill_whole_comments(db.session, chosen)
         return [node.comment for node in chosen]
 
-    def kept_pieces(self, page: int) -> list[str | Parts] | None:
-        """The HTML of the top-level threads of *page* from the store alone, the viewer's own
-        with their token's hole; None when one is not kept (or the thread is rendered whole)."""
+    def piece_keys(self, page: int) -> PieceKeys | None:
+        """Where the top-level threads of *page* are kept for this viewer; None when the
+        thread is rendered whole."""
         if self.whole is not None or self.edit_minutes is None:
             return None
         self.page = page
@@ -199,12 +226,10 @@ class ThreadView(OwnThreads):
         if any(root not in shapes for root in window):
             return None
         prefix, _ = self._shared_key()
-        keys = [
-            self._own_key(prefix, root) if root in self.personal else (*prefix, root, shapes[root])
-            for root in window
-        ]
-        found = self.cache.get_many(keys)
-        return None if any(piece is None for piece in found) else found
+        theirs = tuple((r, (*prefix, r, shapes[r])) for r in window if r not in self.personal)
+        own = tuple((r, self._own_key(prefix, r)) for r in window if r in self.personal)
+        window_key = (*prefix, "window", tuple(key[-1] for _, key in theirs), tuple(window))
+        return PieceKeys(tuple(window), window_key, theirs, own)
 
     def renderer(self, page: int) -> Callable[..., Markup]:
         """For the template: the HTML of the top-level threads of *page*, in order."""

@@ -13,7 +13,7 @@ A mixin of app/caching/fragments.py's ``ThreadView``, which holds the state it u
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_wtf.csrf import generate_csrf
@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, select, union_all
 
 from app.caching.holes import VALUE_MARKS, cut, with_token_marked
 from app.caching.nesting import CommentRenderer, nest, walk
+from app.caching.store import Store
 from app.extensions import db
 from app.models import Comment, CommentStatus, Flag, fixed
 from app.services.threads import Node, fill_whole_comments, load_outline
@@ -45,6 +46,28 @@ def _own_and_flagged() -> Any:
 OWN_AND_FLAGGED = _own_and_flagged()
 
 
+def own_rows(cache: Store | None, article: Any, viewer_id: int) -> list[tuple]:
+    """The viewer's own comments on *article* and those they flagged, kept in *cache* (when
+    given) under the discussion's version, which every change of them raises."""
+
+    def read() -> list[tuple]:
+        params = {"article": article.id, "viewer": viewer_id}
+        return [tuple(row) for row in db.session.execute(OWN_AND_FLAGGED, params)]
+
+    if cache is None:
+        return read()
+    return cache.kept(("own-rows", article.id, article.discussion_version, viewer_id), read)
+
+
+def editable_ids(rows: list[tuple], now: datetime, minutes: int) -> set[int]:
+    """Which of the viewer's comments they may still edit: what can_edit_comment decides for
+    a member who may write, by the clock (so never kept)."""
+    since = now - timedelta(minutes=minutes)
+    return {
+        row[0] for row in rows if not row[3] and row[1] != CommentStatus.DELETED and row[2] >= since
+    }
+
+
 class OwnThreads:
     """The viewer's own threads, for ``ThreadView``."""
 
@@ -52,17 +75,12 @@ class OwnThreads:
     skeleton: Any
 
     def _find_personal(self) -> None:
-        params = {"article": self.article.id, "viewer": self.viewer.id}
-        rows = db.session.execute(OWN_AND_FLAGGED, params).all()
+        keep = self.edit_minutes is not None
+        rows = own_rows(self.cache if keep else None, self.article, self.viewer.id)
         own = [(row[0], CommentStatus(row[1])) for row in rows if not row[3]]
         self.flagged = {row[0] for row in rows if row[3]}
-        if self.edit_minutes is not None:  # what can_edit_comment decides, by the clock
-            since = self.now - timedelta(minutes=self.edit_minutes)
-            self.editable = {
-                row[0]
-                for row in rows
-                if not row[3] and row[1] != CommentStatus.DELETED and row[2] >= since
-            }
+        if self.edit_minutes is not None:
+            self.editable = editable_ids(rows, self.now, self.edit_minutes)
         skeleton, extra = self.skeleton, set()
         shown = [(comment_id, CommentStatus.VISIBLE) for comment_id in self.flagged]
         own = [*own, *(item for item in shown if item[0] in skeleton.visible)]

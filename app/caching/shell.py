@@ -35,7 +35,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from flask import g, render_template, request, session
+from flask import current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -45,6 +45,7 @@ from app.caching import holes
 from app.caching.fragments import ThreadView
 from app.caching.http import canonical_address
 from app.caching.nesting import stand_in
+from app.caching.own_threads import editable_ids, own_rows
 from app.caching.standing import Standing, read_standing
 from app.caching.store import store_of
 from app.caching.versions import ArticleVersions
@@ -147,18 +148,16 @@ def _page_number(pages: int) -> int | None:
 def kept_member_page(now: datetime) -> bytes | None:
     """The page from kept parts alone, before the article is loaded; None when one is
     missing."""
-    found: ArticleVersions = g.article_versions
-    standing = found.standing or read_standing(int(current_user.id), found.id, now)
+    versions: ArticleVersions = g.article_versions
+    standing = versions.standing or read_standing(int(current_user.id), versions.id, now)
     may_write = can_write(current_user, now)
-    if _writing_mode(found, may_write) is None:
+    if _writing_mode(versions, may_write) is None:
         return None
-    keys = _keys(found, standing, may_write, inline_thread=not standing.owns_here)
+    keys = _keys(versions, standing, may_write, inline_thread=not standing.owns_here)
     wanted = ["shell", "account", "write"]
     pieces = None
     if standing.owns_here:  # the thread from kept top-level threads, their own included
-        thread = ThreadView(found, current_user, now, edit_minutes=edit_minutes())
-        page = _page_number(thread.pages)
-        pieces = thread.kept_pieces(page) if page is not None else None
+        pieces = _owners_pieces(versions, now, may_write)
         if pieces is None:
             return None
         wanted.append("frame")
@@ -173,6 +172,39 @@ def kept_member_page(now: datetime) -> bytes | None:
         joined = b"".join(_filled(piece, values) for piece in pieces)
         parts["thread"] = holes.fill(frame, {"pieces": joined})
     return _assemble(shell, parts, values)
+
+
+def _owners_pieces(
+    versions: ArticleVersions, now: datetime, may_write: bool
+) -> list[bytes | holes.Parts] | None:
+    """The top-level threads of the page for a member who owns comments in the thread, from
+    the store. Where they are kept is itself kept, under everything it depends on: the
+    discussion (shape, states, their comments and flags), how comments look, the address,
+    the language, whether they may write and which of their comments they may still edit."""
+    store, minutes, config = store_of(), edit_minutes(), current_app.config
+    rows = own_rows(store, versions, int(current_user.id))
+    editable = tuple(sorted(editable_ids(rows, now, minutes)))
+    index = (
+        "owner-pieces",
+        int(current_user.id),
+        request.full_path,
+        str(get_locale()),
+        versions.parts,
+        versions.comment_look_version,
+        may_write,
+        editable,
+        config["COMMENT_MAX_DEPTH"],
+        config["COMMENTS_PER_PAGE"],
+    )
+    where = store.get(index)
+    if where is None:
+        thread = ThreadView(versions, current_user, now, edit_minutes=minutes)
+        page = _page_number(thread.pages)
+        where = thread.piece_keys(page) if page is not None else None
+        if where is None:
+            return None
+        store.put(index, where)
+    return where.read(store)
 
 
 @contextmanager
