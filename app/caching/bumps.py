@@ -32,8 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, inspect, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, event, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from app.caching.recent import RecentVersions
@@ -46,6 +45,7 @@ from app.models import (
     SiteSetting,
     Topic,
     User,
+    UTCDateTime,
     VersionScope,
     utcnow,
 )
@@ -148,20 +148,22 @@ def _bump_articles(session: Session, ids: set[int], column: str = "discussion_ve
             session.expire(row, [column])
 
 
+# Raise a scope's row, creating it when missing (an emptied table counts on). Written out
+# because PostgreSQL and SQLite spell it alike, and so it is compiled once: SQLAlchemy
+# compiles its dialects' INSERT … ON CONFLICT constructs anew for every execution.
+RAISE_SCOPE = text(
+    "INSERT INTO cache_versions (name, version, changed_at) VALUES (:name, 1, :now) "
+    "ON CONFLICT (name) DO UPDATE SET version = cache_versions.version + 1, "
+    "changed_at = excluded.changed_at"
+).bindparams(bindparam("name", type_=CacheVersion.name.type), bindparam("now", type_=UTCDateTime()))
+
+
 def _bump_scopes(session: Session, scopes: set[VersionScope]) -> None:
-    """Raise each scope's row, creating it when missing (an emptied table counts on)."""
+    """Raise each scope's row, creating it when missing."""
     session.info[CHANGED] = True
-    table = CacheVersion.__table__
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     now = utcnow()
     for scope in sorted(scopes):  # always in the same order: no deadlock between commits
-        insert = dialect.insert(table).values(name=scope.value, version=1, changed_at=now)
-        session.connection().execute(
-            insert.on_conflict_do_update(
-                index_elements=[table.c.name],
-                set_={"version": table.c.version + 1, "changed_at": now},
-            )
-        )
+        session.connection().execute(RAISE_SCOPE, {"name": scope.value, "now": now})
 
 
 def _after_flush(session: Session, _context: Any) -> None:

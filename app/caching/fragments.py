@@ -115,6 +115,7 @@ class ThreadView(OwnThreads):
         self.roots: list[int] = []  # the top-level threads this viewer sees, in order
         self.personal: set[int] = set()  # those holding the viewer's own comments
         self.flagged: set[int] = set()  # comments the viewer flagged: they say "reported"
+        self.own_ids: set[int] = set()  # the viewer's own comments, unless deleted
         self.page = 1
         # A member's pieces carry the address (flag links return to it): kept only under
         # the site's own spelling of it (app/caching/http.py).
@@ -181,6 +182,18 @@ class ThreadView(OwnThreads):
         if self.whole is not None:
             return self.whole.pages
         return max(1, -(-len(self.roots) // self.per_page))
+
+    def page_of(self, comment_id: int) -> int | None:
+        """The page that shows *comment_id*, or None when this viewer does not see it."""
+        if self.whole is None and (
+            comment_id in self.skeleton.visible or comment_id in self.own_ids
+        ):
+            root = self.skeleton.root_of.get(comment_id)
+            if root in self.roots:
+                return self.roots.index(root) // self.per_page + 1
+        if self.whole is None:  # anything else (a placeholder, say) as the whole thread says
+            self._render_whole()
+        return self.whole.page_of(comment_id)
 
     def replyable(self, comment_id: int) -> Comment | None:
         """The comment, if it may be answered: of this article and visible to everyone."""

@@ -79,6 +79,7 @@ class OwnThreads:
         rows = own_rows(self.cache if keep else None, self.article, self.viewer.id)
         own = [(row[0], CommentStatus(row[1])) for row in rows if not row[3]]
         self.flagged = {row[0] for row in rows if row[3]}
+        self.own_ids = {comment_id for comment_id, status in own if status != CommentStatus.DELETED}
         if self.edit_minutes is not None:
             self.editable = editable_ids(rows, self.now, self.edit_minutes)
         skeleton, extra = self.skeleton, set()

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 
+from app.caching.fragments import ThreadView
 from app.comments import bp
 from app.comments.discussion import POSTED_KEY, FormState, article_url, render_article_page
 from app.comments.forms import CommentForm, EditCommentForm
@@ -20,7 +21,6 @@ from app.services import articles as article_service
 from app.services import comments as comment_service
 from app.services import drafts
 from app.services.errors import DomainError, InvalidInput, NotAllowed
-from app.services.threads import build_thread, load_outline
 
 WRITE_LIMIT = "30 per minute"  # per address; the flood rules per member are stricter
 
@@ -39,14 +39,8 @@ def readable_article(article: Article | None, now: datetime) -> Article:
 def comment_location(article: Article, comment_id: int) -> str | None:
     """The article page (the right page of it) at the comment, if this viewer sees it there."""
     viewer = current_user if current_user.is_authenticated else None
-    config = current_app.config
-    thread = build_thread(
-        load_outline(db.session, article.id),
-        viewer,
-        config["COMMENT_MAX_DEPTH"],
-        config["COMMENTS_PER_PAGE"],
-    )
-    page = thread.page_of(comment_id)
+    # The thread's shape kept by the view (the next page view finds it kept), not rebuilt.
+    page = ThreadView(article, viewer, utcnow()).page_of(comment_id)
     if page is None:
         return None
     params = {"page": page} if page > 1 else {}
