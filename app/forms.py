@@ -23,7 +23,21 @@ def _wtforms_catalogue(locale: str) -> support.Translations:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
+class _Messages:
+    """WTForms' messages, translated when they are shown (as Flask-WTF's own are): a form
+    built before the language of the request is settled still speaks the right one."""
+
+    def gettext(self, string: str) -> str:
+        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+_MESSAGES = _Messages()
+
+
 class Form(FlaskForm):
     class Meta:
-        def get_translations(self, form: Any) -> support.Translations:  # noqa: ARG002
-            return _wtforms_catalogue(str(get_locale()))
+        def get_translations(self, form: Any) -> _Messages:  # noqa: ARG002
+            return _MESSAGES

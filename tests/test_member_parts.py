@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import CommentStatus, NoticeKind, utcnow
 from app.services.notifications import outbox
 from tests.cache_support import ENGLISH, logged_in, statements
+from tests.conftest import make_app
 from tests.support import Factory, csrf_token
 
 
@@ -33,7 +34,14 @@ def site(cached: Flask) -> dict:
     )
     make.comment(article, other, "Ein zweiter Strang.")
     path = f"/articles/{article.slug}"
-    return {"make": make, "article": article, "path": path, "other": other, "guest": guest}
+    return {
+        "make": make,
+        "article": article,
+        "path": path,
+        "other": other,
+        "guest": guest,
+        "author": author,
+    }
 
 
 def _submission(page: str) -> str:
@@ -206,3 +214,33 @@ def test_addresses_of_ones_own_making_keep_nothing(cached, site, who):
         assert page.status_code == 200 and "Ein Gedanke für alle." in page.text
         assert page.headers["Cache-Control"] == "private, no-store"
     assert _entries(cached) == before
+
+
+def test_each_author_gets_the_pager_of_their_own_thread(cached, site, tmp_path):
+    """An author's own waiting thread is a page only they have: a frame kept for one
+    author never tells another how many pages there are."""
+    paged = make_app(
+        cached.config["DATABASE_URL"], tmp_path / "paged", PAGE_CACHE=True, COMMENTS_PER_PAGE=1
+    )
+    try:
+        make = Factory(paged)
+        article, other = site["article"], site["other"]
+        second = make.user("zweite")
+        make.comment(
+            article,
+            second,
+            "Ihre sichtbare Antwort.",
+            parent=make.comment(article, other, "Noch einer."),
+        )
+        make.comment(
+            article, site["author"], "Ein eigener Strang, wartend.", status=CommentStatus.PENDING
+        )
+        pagers = {}
+        for name in ("autorin", "zweite", "autorin", "zweite"):
+            page = logged_in(paged, name).get(site["path"], headers=ENGLISH).text
+            pagers.setdefault(name, set()).add(re.search(r"Page 1 of (\d+)", page).group(1))
+        assert pagers["autorin"] == {"4"} and pagers["zweite"] == {"3"}
+    finally:
+        with paged.app_context():
+            db.session.remove()
+            db.engine.dispose()

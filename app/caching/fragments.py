@@ -66,6 +66,7 @@ class PieceKeys:
     """Where the top-level threads of one page are kept for one viewer who owns some."""
 
     order: tuple[int, ...]
+    pages: int  # how many pages of comments this viewer has (the pager says so)
     window: tuple  # everybody else's threads of the page, read as one entry (encoded)
     theirs: tuple[tuple[int, tuple], ...]  # each of them with its own piece's key
     own: tuple[tuple[int, tuple], ...]  # the viewer's, kept for them with their token's hole
@@ -242,7 +243,7 @@ class ThreadView(OwnThreads):
         theirs = tuple((r, (*prefix, r, shapes[r])) for r in window if r not in self.personal)
         own = tuple((r, self._own_key(prefix, r)) for r in window if r in self.personal)
         window_key = (*prefix, "window", tuple(key[-1] for _, key in theirs), tuple(window))
-        return PieceKeys(tuple(window), window_key, theirs, own)
+        return PieceKeys(tuple(window), self.pages, window_key, theirs, own)
 
     def renderer(self, page: int) -> Callable[..., Markup]:
         """For the template: the HTML of the top-level threads of *page*, in order."""

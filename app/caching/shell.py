@@ -42,7 +42,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from app.caching import holes
-from app.caching.fragments import ThreadView
+from app.caching.fragments import PieceKeys, ThreadView
 from app.caching.http import canonical_address
 from app.caching.nesting import stand_in
 from app.caching.own_threads import editable_ids, own_rows
@@ -97,8 +97,14 @@ def _writing_mode(found: ArticleVersions, may_write: bool) -> str | None:
 
 
 def _keys(
-    found: ArticleVersions, standing: Standing, may_write: bool, inline_thread: bool
+    found: ArticleVersions,
+    standing: Standing,
+    may_write: bool,
+    inline_thread: bool,
+    pages: int | None = None,
 ) -> dict[str, tuple]:
+    """The keys of the parts; *pages*: how many pages of comments the member has (their own
+    waiting threads may make more), which the frame's pager says."""
     place = (request.full_path, str(get_locale()))
     return {
         "shell": ("member-shell", *place, found.parts, may_write, inline_thread),
@@ -113,7 +119,7 @@ def _keys(
             standing.follows,
             standing.digest_minutes,
         ),
-        "frame": ("member-thread-frame", *place, found.parts),
+        "frame": ("member-thread-frame", *place, found.parts, pages),
     }
 
 
@@ -153,14 +159,15 @@ def kept_member_page(now: datetime) -> bytes | None:
     may_write = can_write(current_user, now)
     if _writing_mode(versions, may_write) is None:
         return None
-    keys = _keys(versions, standing, may_write, inline_thread=not standing.owns_here)
-    wanted = ["shell", "account", "write"]
-    pieces = None
+    wanted, pieces, pages = ["shell", "account", "write"], None, None
     if standing.owns_here:  # the thread from kept top-level threads, their own included
-        pieces = _owners_pieces(versions, now, may_write)
+        where = _owners_pieces(versions, now, may_write)
+        pieces = where.read(store_of()) if where is not None else None
         if pieces is None:
             return None
         wanted.append("frame")
+        pages = where.pages
+    keys = _keys(versions, standing, may_write, not standing.owns_here, pages)
     found = store_of().get_many(keys[name] for name in wanted)
     parts: dict[str, Any] = dict(zip(wanted, found, strict=True))
     if any(part is None for part in parts.values()):
@@ -174,11 +181,9 @@ def kept_member_page(now: datetime) -> bytes | None:
     return _assemble(shell, parts, values)
 
 
-def _owners_pieces(
-    versions: ArticleVersions, now: datetime, may_write: bool
-) -> list[bytes | holes.Parts] | None:
-    """The top-level threads of the page for a member who owns comments in the thread, from
-    the store. Where they are kept is itself kept, under everything it depends on: the
+def _owners_pieces(versions: ArticleVersions, now: datetime, may_write: bool) -> PieceKeys | None:
+    """Where the top-level threads of the page are kept for a member who owns comments in
+    the thread. That is itself kept, under everything it depends on: the
     discussion (shape, states, their comments and flags), how comments look, the address,
     the language, whether they may write and which of their comments they may still edit."""
     store, minutes, config = store_of(), edit_minutes(), current_app.config
@@ -204,7 +209,7 @@ def _owners_pieces(
         if where is None:
             return None
         store.put(index, where)
-    return where.read(store)
+    return where
 
 
 @contextmanager
@@ -230,7 +235,7 @@ def member_page(
     inline_thread = thread.whole is None and not thread.personal
     standing = found.standing or read_standing(int(current_user.id), found.id, now)
     may_write = can_write(current_user, now)
-    keys = _keys(found, standing, may_write, inline_thread)
+    keys = _keys(found, standing, may_write, inline_thread, thread.pages)
     values = {**page_values, **context}
     store, token = store_of(), generate_csrf()
 
