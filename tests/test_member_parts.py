@@ -54,13 +54,19 @@ def _marks_left(page: str) -> list[str]:
     return re.findall(r"<!--personal-|<!--pieces-|hole[0-9a-f]{24}", page)
 
 
-def test_a_kept_member_page_asks_two_statements_and_never_loads_the_article(cached, site):
-    alice = logged_in(cached, "gast")
-    for _ in range(2):  # rendered and kept, then from the kept parts
-        alice.get(site["path"], headers=ENGLISH)
+def _third_visit(cached: Flask, username: str, path: str) -> tuple[str, list[str]]:
+    """The page a member gets from kept parts (after it was rendered and kept), and the
+    statements it asked."""
+    member = logged_in(cached, username)
+    for _ in range(2):
+        member.get(path, headers=ENGLISH)
     with statements(cached) as seen:
-        page = alice.get(site["path"], headers=ENGLISH).text
-    selects = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+        page = member.get(path, headers=ENGLISH).text
+    return page, [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+
+
+def test_a_kept_member_page_asks_two_statements_and_never_loads_the_article(cached, site):
+    page, selects = _third_visit(cached, "gast", site["path"])
     # The account; the versions with the member's standing (app/caching/versions.py).
     assert len(selects) == 2, selects
     assert not any("articles.body_html" in s for s in selects)
@@ -164,12 +170,7 @@ def _own_section(page: str) -> str:
 
 
 def test_an_authors_kept_page_asks_two_statements_and_keeps_their_controls(cached, site):
-    author = logged_in(cached, "autorin")
-    for _ in range(2):
-        author.get(site["path"], headers=ENGLISH)
-    with statements(cached) as seen:
-        page = author.get(site["path"], headers=ENGLISH).text
-    selects = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+    page, selects = _third_visit(cached, "autorin", site["path"])
     # The account; the versions with the standing (their own comments and flags here are
     # kept with the discussion's version).
     assert len(selects) == 2, selects
