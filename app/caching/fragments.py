@@ -100,8 +100,9 @@ class ThreadView(OwnThreads):
         edit_minutes: int | None = None,
     ) -> None:
         """*article* may be its versions alone when the thread comes from the store whole
-        (:meth:`kept_pieces`). With *edit_minutes* (the edit window), the threads holding
-        the viewer's own comments are kept for them alone, with their token's hole."""
+        (:meth:`piece_keys`, :class:`PieceKeys`). With *edit_minutes* (the edit window), the
+        threads holding the viewer's own comments are kept for them alone, with their
+        token's hole."""
         config = current_app.config
         self.article, self.viewer, self.now = article, viewer, now
         self.edit_minutes = edit_minutes
