@@ -17,10 +17,11 @@ shapes them (the unread count; the follow state, whether comments are open). For
 who owns comments in the thread, its frame (the list around the top-level threads, the
 pager) is kept, and the top-level threads come from the store: everybody else's as every
 member sees them, those holding their own comments kept for them alone (app/caching/
-fragments.py). A request then reads the account, the versions with the member's standing
-(one statement; an owner's own comments in a second), takes the kept parts and fills the
-holes with the real ``current_user``'s name, Flask-WTF's token and a new submission key:
-the article is not even loaded.
+fragments.py, own_threads.py). A request then reads the account and the versions with the
+member's standing (one statement each; an author's own comments and flags are kept with the
+discussion's version), takes the kept parts and fills the holes with the real
+``current_user``'s name, Flask-WTF's token and a new submission key: the article is not even
+loaded.
 
 A part in which the real token of the request shows is never kept. Staff, flashed messages,
 a just-posted comment, ``?reply_to=``, drafts and a member who may not write get the whole
@@ -29,8 +30,7 @@ page rendered as usual.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -46,10 +46,9 @@ from app.caching.fragments import PieceKeys, ThreadView
 from app.caching.http import canonical_address
 from app.caching.nesting import stand_in
 from app.caching.own_threads import editable_ids, own_rows
-from app.caching.standing import Standing, read_standing
 from app.caching.store import store_of
 from app.caching.versions import ArticleVersions
-from app.comments.discussion import edit_minutes
+from app.comments.discussion import edit_minutes, requested_page, writing_mode
 from app.models import Article
 from app.permissions import can_write, is_admin, is_moderator
 from app.services.comments import new_submission_key
@@ -88,23 +87,22 @@ def usable(posted_key: str) -> bool:
     )
 
 
-def _writing_mode(found: ArticleVersions, may_write: bool) -> str | None:
-    """The writing area kept for this member: "form" or "closed"; None when it is theirs alone
-    (why they may not write)."""
-    if not found.comments_open:
-        return "closed"
-    return "form" if may_write else None
+# The writing areas kept with holes: the form, and the notice that comments are closed. Why
+# one may not write is the member's own and rendered for them.
+KEPT_MODES = ("form", "closed")
 
 
 def _keys(
     found: ArticleVersions,
-    standing: Standing,
     may_write: bool,
+    mode: str,
     inline_thread: bool,
     pages: int | None = None,
 ) -> dict[str, tuple]:
-    """The keys of the parts; *pages*: how many pages of comments the member has (their own
-    waiting threads may make more), which the frame's pager says."""
+    """The keys of the parts; *mode*: the writing area's; *pages*: how many pages of
+    comments the member has (their own waiting threads may make more), which the frame's
+    pager says."""
+    standing = found.standing
     place = (request.full_path, str(get_locale()))
     return {
         "shell": ("member-shell", *place, found.parts, may_write, inline_thread),
@@ -115,7 +113,7 @@ def _keys(
             found.site.site,
             found.id,
             found.comments_open,
-            _writing_mode(found, may_write),
+            mode,
             standing.follows,
             standing.digest_minutes,
         ),
@@ -145,29 +143,23 @@ def _assemble(
     return holes.fill(shell, {name: _filled(part, values) for name, part in parts.items()})
 
 
-def _page_number(pages: int) -> int | None:
-    # As the discussion reads it; a page out of range is left to it (a 404).
-    page = request.args.get("page", 1, type=int) or 1
-    return page if 1 <= page <= pages else None
-
-
 def kept_member_page(now: datetime) -> bytes | None:
     """The page from kept parts alone, before the article is loaded; None when one is
     missing."""
     versions: ArticleVersions = g.article_versions
-    standing = versions.standing or read_standing(int(current_user.id), versions.id, now)
-    may_write = can_write(current_user, now)
-    if _writing_mode(versions, may_write) is None:
+    mode, _ = writing_mode(versions, now)
+    if versions.standing is None or mode not in KEPT_MODES:
         return None
+    may_write, owns_here = can_write(current_user, now), versions.standing.owns_here
     wanted, pieces, pages = ["shell", "account", "write"], None, None
-    if standing.owns_here:  # the thread from kept top-level threads, their own included
+    if owns_here:  # the thread from kept top-level threads, their own included
         where = _owners_pieces(versions, now, may_write)
         pieces = where.read(store_of()) if where is not None else None
         if pieces is None:
             return None
         wanted.append("frame")
         pages = where.pages
-    keys = _keys(versions, standing, may_write, not standing.owns_here, pages)
+    keys = _keys(versions, may_write, mode, not owns_here, pages)
     found = store_of().get_many(keys[name] for name in wanted)
     parts: dict[str, Any] = dict(zip(wanted, found, strict=True))
     if any(part is None for part in parts.values()):
@@ -204,21 +196,12 @@ def _owners_pieces(versions: ArticleVersions, now: datetime, may_write: bool) ->
     where = store.get(index)
     if where is None:
         thread = ThreadView(versions, current_user, now, edit_minutes=minutes)
-        page = _page_number(thread.pages)
+        page = requested_page(thread.pages)
         where = thread.piece_keys(page) if page is not None else None
         if where is None:
             return None
         store.put(index, where)
     return where
-
-
-@contextmanager
-def _rendering(flag: str, value: Any) -> Iterator[None]:
-    setattr(g, flag, value)
-    try:
-        yield
-    finally:
-        g.pop(flag, None)
 
 
 def member_page(
@@ -231,11 +214,12 @@ def member_page(
     needs besides it (the article, its neighbours).
     """
     found: ArticleVersions = g.article_versions
+    if found.standing is None:
+        return None
     thread = context["thread"]
     inline_thread = thread.whole is None and not thread.personal
-    standing = found.standing or read_standing(int(current_user.id), found.id, now)
-    may_write = can_write(current_user, now)
-    keys = _keys(found, standing, may_write, inline_thread, thread.pages)
+    may_write, mode = can_write(current_user, now), context["writing_mode"]
+    keys = _keys(found, may_write, mode, inline_thread, thread.pages)
     values = {**page_values, **context}
     store, token = store_of(), generate_csrf()
 
@@ -255,11 +239,10 @@ def member_page(
     shell = kept("shell", lambda: _render_shell(values, may_write, now, slots), _SLOT_MARKS)
     if shell is None:
         return None
-    kept_mode = _writing_mode(found, may_write)
     parts: dict[str, holes.Parts | str] = {}
     for name in slots:
         part = None
-        if name == "account" or (name == "write" and values["writing_mode"] == kept_mode):
+        if name == "account" or (name == "write" and mode in KEPT_MODES):
             render = partial(_render_holes, name, values, now, token)
             part = kept(name, render, holes.VALUE_MARKS)
         parts[name] = part if part is not None else render_template(_TEMPLATES[name], **values)
@@ -271,10 +254,13 @@ def member_page(
 def _render_shell(
     values: dict[str, Any], may_write: bool, now: datetime, slots: tuple[str, ...]
 ) -> str:
-    with _rendering("shell_slots", slots):
+    g.shell_slots = slots  # personal_part leaves these as slots
+    try:
         return render_template(
             "articles/article.html", **values, current_user=stand_in(may_write, now)
         )
+    finally:
+        g.pop("shell_slots", None)
 
 
 def _render_holes(name: str, values: dict[str, Any], now: datetime, token: str) -> str:

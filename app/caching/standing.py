@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from flask import g
-from sqlalchemy import bindparam, exists, or_, select
+from sqlalchemy import bindparam, exists, or_
 
-from app.extensions import db
 from app.models import Comment, CommentStatus, Flag, fixed
 from app.services.notifications import onsite
 
@@ -31,8 +29,8 @@ class Standing:
 
 
 def standing_columns(article: Any) -> list[Any]:
-    """The standing of the member :recipient on *article* (an id or a column), at :now, as
-    columns of one statement (app/caching/versions.py reads them with the versions)."""
+    """The standing of the member :recipient on *article* (the article's id column), at
+    :now, as columns of the statement that reads its versions (app/caching/versions.py)."""
     viewer = bindparam("recipient")
     written = exists().where(
         Comment.article_id == article,
@@ -45,26 +43,15 @@ def standing_columns(article: Any) -> list[Any]:
     return [or_(written, flagged), *onsite.follows_and_unread_columns(article)]
 
 
-STANDING = select(*standing_columns(bindparam("article")))
-
-
 def standing_of(article_id: int, row: Sequence[Any]) -> Standing:
     """The standing from the values of :func:`standing_columns`."""
     owns, follows, unread, digest = row
     return Standing(article_id, bool(owns), bool(follows), int(unread or 0), digest)
 
 
-def read_standing(viewer_id: int, article_id: int, now: datetime) -> Standing:
-    """The member's standing, read once per request and remembered for the personal parts
-    (app/notifications/personal.py reads the follow state and unread count from it)."""
-    params = {"recipient": viewer_id, "article": article_id, "now": now}
-    found = standing_of(article_id, db.session.execute(STANDING, params).one())
-    personal_known(found)
-    return found
-
-
 def personal_known(found: Standing) -> None:
-    """Remember the standing for this request (for the header and the follow button)."""
+    """Remember the standing for this request: the header and the follow button read it
+    (app/notifications/personal.py), and the discussion whether the member owns anything."""
     g.member_standing = found
     g.unread_notices, g.digest_minutes = found.unread, found.digest_minutes
     g.setdefault("article_follows", {})[found.article_id] = found.follows

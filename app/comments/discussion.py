@@ -20,6 +20,7 @@ from flask_login import current_user
 from app.caching.fragments import ThreadView
 from app.caching.pages import kept_for_site
 from app.caching.standing import owns_nothing_in
+from app.caching.versions import ArticleVersions
 from app.comments.forms import CommentForm
 from app.extensions import db
 from app.models import Article
@@ -50,16 +51,23 @@ def _viewer() -> Any:
     return current_user if current_user.is_authenticated else None
 
 
-def _page(pages: int) -> int:
+def requested_page(pages: int) -> int | None:
+    """The page of comments the address asks for, or None when there is no such page."""
     # Compared in Python only, so a number of any size is simply past the last page.
     page = request.args.get("page", 1, type=int) or 1
-    if page < 1 or page > pages:
+    return page if 1 <= page <= pages else None
+
+
+def _page(pages: int) -> int:
+    page = requested_page(pages)
+    if page is None:
         abort(404)
     return page
 
 
-def _writing_mode(article: Article, now: datetime) -> tuple[str, Any]:
-    """How the bottom of the section looks: "form", "closed", "login" or "refused"."""
+def writing_mode(article: Article | ArticleVersions, now: datetime) -> tuple[str, Any]:
+    """How the bottom of the section looks: "form", "closed", "login" or "refused", and why
+    writing is refused (of the article only whether comments are open counts)."""
     if not article.comments_open and not is_moderator(current_user):
         return "closed", None
     if not current_user.is_authenticated:
@@ -84,7 +92,7 @@ def discussion_context(
     minutes = edit_minutes() if viewer is not None else None
     thread = ThreadView(article, viewer, now, own_comments=own, edit_minutes=minutes)
     page = _page(thread.pages)
-    mode, refusal = _writing_mode(article, now)
+    mode, refusal = writing_mode(article, now)
     context: dict[str, Any] = {
         "comment_count": article.visible_comment_count,
         "thread": thread,
