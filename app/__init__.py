@@ -8,8 +8,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.application import Diskurs
 from app.config import load_settings, per_process_limits_warning
-from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.extensions import csrf, db, login_manager, migrate
 from app.trusted_hosts import TrustedHosts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -17,7 +18,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application; *overrides* win over every other setting (tests use them)."""
-    app = Flask(
+    app = Diskurs(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),
         instance_relative_config=True,
@@ -59,11 +60,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
     login_manager.init_app(app)
 
     from app.auth.loader import init_login

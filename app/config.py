@@ -60,7 +60,6 @@ DEFAULTS: dict[str, Any] = {
     "READER_VERSIONS_SECONDS": 1.0,
     "FEED_SIZE": 20,
     "SEARCH_RESULTS_PER_PAGE": 10,
-    "SEARCH_RATE_LIMIT": "60 per minute",  # per address
     # Shown under the site's name in the header; empty: a sentence about what the site is.
     "SITE_TAGLINE": "",
     "RATELIMIT_STORAGE_URI": "memory://",
@@ -85,6 +84,12 @@ DEFAULTS: dict[str, Any] = {
     "RESET_MAILS_PER_ACCOUNT": 3,
     "CONFIRMATION_MAILS_PER_ACCOUNT": 3,
     "MAIL_WINDOW_SECONDS": 60 * 60,
+    # Requests per address to views that write or search; the flood rules per member
+    # (COMMENTS_PER_HOUR, COMMENT_MIN_INTERVAL_SECONDS) are stricter.
+    "COMMENT_WRITES_PER_ADDRESS": 30,
+    "SEARCHES_PER_ADDRESS": 60,
+    "UNSUBSCRIBES_PER_ADDRESS": 60,
+    "ADDRESS_WINDOW_SECONDS": 60,
     # Notifications: followers and moderators get at most one digest mail per interval
     # (members may choose another); the worker looks for due mails every POLL seconds and
     # retries a failing mail after RETRY seconds, doubling each time, MAX_ATTEMPTS in all.

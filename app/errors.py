@@ -136,7 +136,14 @@ def _render_error(error: HTTPException):  # noqa: ANN202
         forget_failed_work()
         message = _l("What was sent is larger than anything this site accepts.")
         return standalone_page(413, titles[413], message)
-    return _page(code, titles.get(code, error.name))
+    response = current_app.make_response(_page(code, titles.get(code, error.name)))
+    if (
+        code == 429 and response.status_code == 429
+    ):  # when to try again (Retry-After), as the refusal said
+        response.headers.extend(
+            (name, value) for name, value in error.get_headers() if name != "Content-Type"
+        )
+    return response
 
 
 def _render_csrf_error(error: CSRFError):  # noqa: ANN202

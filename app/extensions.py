@@ -1,7 +1,6 @@
 """Extensions, created unbound here and bound to an app in :func:`app.create_app`."""
 
 from flask_babel import Babel
-from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -9,7 +8,6 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from app.network import client_address
 from app.search.schema import include_object
 
 # Explicit constraint names keep migrations identical on SQLite and PostgreSQL.
@@ -32,4 +30,3 @@ migrate = Migrate(render_as_batch=True, compare_type=True, include_object=includ
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=client_address, default_limits=[])

@@ -185,17 +185,3 @@ def test_two_app_instances_share_one_count_in_redis(limited, make):
         if keys:
             connection.delete(*keys)
         connection.close()
-
-
-def test_readers_pages_carry_no_limit_while_limited_reads_keep_theirs(limited, make):
-    """Readers' pages skip the limiter altogether; a limited GET (search) still counts."""
-    article = make.article("Gelesen")
-    with limited(SEARCH_RATE_LIMIT="2 per minute", RATELIMIT_DEFAULT="3 per minute") as app:
-        client = app.test_client()
-        for path in ("/", f"/articles/{article.slug}", "/feed.atom", "/sitemap.xml"):
-            answers = {client.get(path).status_code for _ in range(6)}
-            assert answers == {200}, (path, answers)
-        searched = [client.get("/search?q=Zinsen").status_code for _ in range(3)]
-        assert searched == [200, 200, 429]
-        refused = [client.get("/login").status_code for _ in range(4)]
-        assert refused[-1] == 429  # the default limit applies where nothing exempts it

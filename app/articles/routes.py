@@ -14,7 +14,6 @@ from sqlalchemy import select, text
 from app.articles import bp
 from app.atom import atom_response
 from app.caching import shell
-from app.caching.http import reading
 from app.caching.pages import article_page, kept_for_site, site_page
 from app.comments.discussion import POSTED_KEY, discussion_context
 from app.extensions import db
@@ -26,7 +25,6 @@ from app.whole_numbers import page_arg
 
 
 @bp.get("/")
-@reading
 def home():  # noqa: ANN201
     return site_page(_home)
 
@@ -41,7 +39,6 @@ def _home():  # noqa: ANN202
 
 
 @bp.get("/topics/<slug>")
-@reading
 def topic(slug: str):  # noqa: ANN201
     return site_page(lambda: _topic(slug))
 
@@ -57,7 +54,6 @@ def _topic(slug: str):  # noqa: ANN202
 
 
 @bp.get("/articles/<slug>")
-@reading
 def article(slug: str):  # noqa: ANN201
     return article_page(slug, lambda: _article(slug))
 
@@ -103,7 +99,6 @@ def _may_preview(article: Article) -> bool:
 
 
 @bp.get("/pages/<slug>")
-@reading
 def page(slug: str):  # noqa: ANN201
     return site_page(lambda: _page(slug), with_comments=False)
 
@@ -116,7 +111,6 @@ def _page(slug: str):  # noqa: ANN202
 
 
 @bp.get("/feed.atom")
-@reading
 def feed():  # noqa: ANN201
     return site_page(_feed)
 

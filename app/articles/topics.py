@@ -6,7 +6,6 @@ from flask import abort, current_app, render_template
 
 from app.articles import bp
 from app.atom import atom_response
-from app.caching.http import reading
 from app.caching.pages import site_page
 from app.extensions import db
 from app.models import utcnow
@@ -15,7 +14,6 @@ from app.services import topics as topic_service
 
 
 @bp.get("/topics")
-@reading
 def topics():  # noqa: ANN201
     return site_page(
         lambda: render_template(
@@ -25,7 +23,6 @@ def topics():  # noqa: ANN201
 
 
 @bp.get("/topics/<slug>/feed.atom")
-@reading
 def topic_feed(slug: str):  # noqa: ANN201
     return site_page(lambda: _topic_feed(slug))
 

@@ -18,9 +18,8 @@ page is the same for every reader in the same language, so:
 Every other answer of the application (members, staff, flashed messages, POSTs) that says
 nothing itself says ``Cache-Control: private, no-store``.
 
-Views answered this way are marked :func:`reading`: reading them has no rate limit, and
-Flask-Limiter is told so by its request filter before it looks for limits at all, which
-otherwise costs more than answering a kept page.
+No rate limit is looked for on the way: only the views that write or search count their
+requests (app/rate_limits.py).
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, Response, current_app, g, make_response, request, session
@@ -36,7 +36,6 @@ from flask_login import current_user
 from werkzeug.http import http_date, quote_etag
 
 from app.caching.store import store_of
-from app.extensions import limiter
 
 PRIVATE = "private, no-store"
 SHARED_VARY = ("Cookie", "Accept-Language")
@@ -44,22 +43,8 @@ SHARED_VARY = ("Cookie", "Accept-Language")
 # as WSGI names them: looking up a missing header in request.headers raises and catches an
 # exception inside Werkzeug, which costs more than the rest of answering a kept page.
 VALIDATORS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
-_READING_VIEWS: set[Callable[..., Any]] = set()
-
-
-def reading(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a view of readers' pages (below the route decorator): its GET and HEAD are not
-    rate limited."""
-    view = limiter.exempt(view)
-    _READING_VIEWS.add(view)
-    return view
-
-
-@limiter.request_filter
-def _unlimited_read() -> bool:
-    if request.method not in ("GET", "HEAD"):
-        return False
-    return current_app.view_functions.get(request.endpoint or "") in _READING_VIEWS
+# A page's last change is the same moment for many requests in a row.
+_http_date = lru_cache(maxsize=256)(http_date)
 
 
 # The query strings pages are kept under: none, or a page number as the site writes it.
@@ -91,7 +76,7 @@ def _shared_headers(response: Response, etag: str, last_modified: datetime) -> N
     config = current_app.config
     headers = response.headers
     headers["ETag"] = quote_etag(etag)
-    headers["Last-Modified"] = http_date(last_modified)
+    headers["Last-Modified"] = _http_date(last_modified)
     headers["Cache-Control"] = (
         f"public, max-age={int(config['READER_MAX_AGE'])}, "
         f"stale-while-revalidate={int(config['READER_STALE_SECONDS'])}"
@@ -131,7 +116,7 @@ def reader_page(
         answer.make_conditional(request)
         if answer.status_code == 304:
             return answer
-    kept = store.get(key)
+    kept = store.get_by_key(etag)
     if kept is not None:
         body, mimetype = kept
         answer.set_data(body)
@@ -142,7 +127,7 @@ def reader_page(
     if response.status_code != 200 or personal:
         g.shared_page = False  # something personal happened while rendering: not shared
         return response
-    store.put(key, (response.get_data(), response.mimetype))
+    store.put_by_key(etag, (response.get_data(), response.mimetype))
     _shared_headers(response, etag, last_modified)
     return response
 

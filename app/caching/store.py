@@ -63,10 +63,15 @@ class Store:
         return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
     def get(self, parts: Hashable) -> Any | None:
+        return self.get_by_key(self.key(parts))
+
+    def get_by_key(self, key: str) -> Any | None:
+        """What is kept under *key*, a key made by :meth:`key` (readers' pages use it as
+        their ETag and so have it already)."""
         if not self.enabled:
             return None
         try:
-            return self.cache.get(self.key(parts))
+            return self.cache.get(key)
         except Exception:  # an unreachable store costs speed, never the page
             log.warning("cache: reading failed", exc_info=True)
             return None
@@ -83,10 +88,13 @@ class Store:
 
     def put(self, parts: Hashable, value: Any, size: int = 0) -> None:
         """Keep *value* under *parts*; *size* is accepted for callers that know it."""
+        self.put_by_key(self.key(parts), value)
+
+    def put_by_key(self, key: str, value: Any) -> None:
         if not self.enabled:
             return
         try:
-            self.cache.set(self.key(parts), value, timeout=self.ttl)
+            self.cache.set(key, value, timeout=self.ttl)
         except Exception:
             log.warning("cache: writing failed", exc_info=True)
 

@@ -8,7 +8,6 @@ from flask import abort, current_app, redirect, url_for
 from sqlalchemy import select
 
 from app.atom import atom_response
-from app.caching.http import reading
 from app.caching.pages import article_page, site_page
 from app.comments import bp
 from app.extensions import db
@@ -34,7 +33,6 @@ def _newest_visible(limit: int):  # noqa: ANN202
 
 
 @bp.get("/articles/<slug>/comments.atom")
-@reading
 def feed(slug: str):  # noqa: ANN201
     return article_page(slug, lambda: _article_feed(slug))
 
@@ -52,7 +50,6 @@ def _article_feed(slug: str):  # noqa: ANN202
 
 
 @bp.get("/comments.atom")
-@reading
 def site_feed():  # noqa: ANN201
     """The newest visible comments under all public articles."""
     return site_page(_site_feed)

@@ -6,23 +6,25 @@ from datetime import datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import TooManyRequests
 
 from app.caching.fragments import ThreadView
 from app.comments import bp
 from app.comments.discussion import POSTED_KEY, FormState, article_url, render_article_page
 from app.comments.forms import CommentForm, EditCommentForm
-from app.extensions import csrf, db, limiter
+from app.extensions import csrf, db
 from app.models import Article, Comment, CommentStatus, utcnow
 from app.permissions import is_admin
+from app.rate_limits import per_address, wait_for
 from app.services import articles as article_service
 from app.services import comments as comment_service
-from app.services import drafts
+from app.services import drafts, throttle
 from app.services.errors import DomainError, InvalidInput, NotAllowed
-
-WRITE_LIMIT = "30 per minute"  # per address; the flood rules per member are stricter
+from app.services.throttle import COMMENT_WRITES
 
 
 def readable_article(article: Article | None, now: datetime) -> Article:
@@ -73,7 +75,6 @@ def _keep_and_log_in(article: Article, form: CommentForm, now: datetime):  # noq
 
 @bp.post("/articles/<slug>/comments")
 @csrf.exempt  # checked below, where a stale token can still keep the text
-@limiter.limit(WRITE_LIMIT)
 def create(slug: str):  # noqa: ANN201
     now = utcnow()
     article = readable_article(article_service.find_by_slug(db.session, slug).article, now)
@@ -84,6 +85,18 @@ def create(slug: str):  # noqa: ANN201
         draft=form.draft.data or "",
         submission=form.submission.data or "",
     )
+    wait = wait_for(COMMENT_WRITES)  # before anything is written, a kept draft included
+    if wait is not None:
+        if not current_user.is_authenticated:
+            raise TooManyRequests(retry_after=wait)
+        state.error = ngettext(
+            "Too many comments were sent from your network just now. Your text is still "
+            "here: please send it again in %(num)d minute.",
+            "Too many comments were sent from your network just now. Your text is still "
+            "here: please send it again in %(num)d minutes.",
+            throttle.minutes(wait),
+        )
+        return render_article_page(article, now, state, 429)
     try:
         csrf.protect()
     except CSRFError:
@@ -146,7 +159,7 @@ def create(slug: str):  # noqa: ANN201
 
 
 @bp.post("/comments/preview")
-@limiter.limit(WRITE_LIMIT)
+@per_address(COMMENT_WRITES)
 def preview():  # noqa: ANN201
     """The rendered comment for the preview shown in place (JavaScript)."""
     if not current_user.is_authenticated:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response, current_app, render_template, send_from_directory
 
-from app.caching.http import reading
 from app.caching.pages import site_page
 from app.discovery import bp
 from app.discovery.sitemap import sitemap_entries
@@ -15,7 +14,6 @@ ICONS = "icons"
 
 
 @bp.get("/sitemap.xml")
-@reading
 def sitemap():  # noqa: ANN201
     return site_page(_sitemap)
 
@@ -26,14 +24,12 @@ def _sitemap() -> Response:
 
 
 @bp.get("/robots.txt")
-@reading
 def robots():  # noqa: ANN201
     body = lambda: Response(render_template("discovery/robots.txt"), mimetype="text/plain")  # noqa: E731
     return site_page(body, with_comments=False)
 
 
 @bp.get("/favicon.ico")
-@reading
 def favicon():  # noqa: ANN201
     """Browsers ask for it at the root of every site, whatever the page links to."""
     folder = f"{current_app.static_folder}/{ICONS}"
@@ -41,7 +37,6 @@ def favicon():  # noqa: ANN201
 
 
 @bp.get("/site.webmanifest")
-@reading
 def manifest():  # noqa: ANN201
     def body() -> Response:
         rendered = render_template("discovery/manifest.json")

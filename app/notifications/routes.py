@@ -10,14 +10,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.config import SUPPORTED_LOCALES
-from app.extensions import csrf, db, limiter
+from app.extensions import csrf, db
 from app.models import User, utcnow
 from app.notifications import bp
 from app.notifications.forms import ClearForm, FollowForm, SettingsForm, interval_label
 from app.permissions import is_moderator
+from app.rate_limits import per_address
 from app.services import articles as article_service
 from app.services.errors import DomainError
 from app.services.notifications import onsite, preferences, unsubscribe
+from app.services.throttle import UNSUBSCRIBES
 from app.whole_numbers import page_arg
 
 NOTICES_PER_PAGE = 30
@@ -154,7 +156,7 @@ def save_settings():  # noqa: ANN201
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # mail programs post here without a session (RFC 8058); the token is the proof
-@limiter.limit("60 per minute")
+@per_address(UNSUBSCRIBES)
 def unsubscribe_link(token: str):  # noqa: ANN201
     """GET asks for confirmation (link scanners fetch links); POST stops the mails."""
     try:

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import utcnow
+from app.rate_limits import per_address
 from app.search.queries import SearchKind
 from app.search.terms import parse_query
 from app.services import search as search_service
+from app.services.throttle import SEARCHES
 
 bp = Blueprint("search", __name__)
 
 
-def _search_limit() -> str:
-    return current_app.config["SEARCH_RATE_LIMIT"]
-
-
 @bp.get("/search")
-@limiter.limit(_search_limit)  # each search reads the index: more work than a kept page
+@per_address(SEARCHES)  # each search reads the index: more work than a kept page
 def search():  # noqa: ANN201
     terms = parse_query(request.args.get("q", ""))
     kind = request.args.get("kind", "")

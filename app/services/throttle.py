@@ -1,9 +1,11 @@
-"""Counting events (failed logins, registrations, mails) per account or address.
+"""Counting events per account or address: failed logins, registrations, mails, and the
+requests of one address to the views that write or search (app/rate_limits.py).
 
 Counts live in the rate-limit storage: memory by default, Redis when
-``RATELIMIT_STORAGE_URI`` points there, so that several workers share them. Each app keeps
-its own storage (the Flask-Limiter object is one per process and so cannot tell two apps
-apart), built on first use from the app's settings.
+``RATELIMIT_STORAGE_URI`` points there, so that several workers share them. The counting
+itself is the ``limits`` library's (a moving window). Each app keeps its own storage, built
+on first use from the app's settings, so that two apps in one process never share counts or
+switches.
 """
 
 from __future__ import annotations
@@ -48,6 +50,10 @@ RESET_ACCOUNT = Rule("reset-account", "RESET_MAILS_PER_ACCOUNT", "MAIL_WINDOW_SE
 CONFIRM_ACCOUNT = Rule("confirm-account", "CONFIRMATION_MAILS_PER_ACCOUNT", "MAIL_WINDOW_SECONDS")
 # "You have an account already" mails, sent when someone registers with a taken address.
 ACCOUNT_EXISTS = Rule("account-exists", "CONFIRMATION_MAILS_PER_ACCOUNT", "MAIL_WINDOW_SECONDS")
+# Requests of one address: comments sent or previewed, searches, unsubscribe links.
+COMMENT_WRITES = Rule("comment-writes", "COMMENT_WRITES_PER_ADDRESS", "ADDRESS_WINDOW_SECONDS")
+SEARCHES = Rule("searches", "SEARCHES_PER_ADDRESS", "ADDRESS_WINDOW_SECONDS")
+UNSUBSCRIBES = Rule("unsubscribes", "UNSUBSCRIBES_PER_ADDRESS", "ADDRESS_WINDOW_SECONDS")
 
 
 def _key(value: str) -> str:
@@ -88,6 +94,19 @@ class Throttle:
         item = self._item(rule)
         if self.strategy.test(item, rule.name, _key(value)):
             return None
+        return self._wait(item, rule, value)
+
+    def take(self, rule: Rule, value: str) -> int | None:
+        """Count one event of *value* under *rule* if it is allowed: None then, else the
+        seconds until it will be (a refused event is not counted)."""
+        if not self.enabled:
+            return None
+        item = self._item(rule)
+        if self.strategy.hit(item, rule.name, _key(value)):
+            return None
+        return self._wait(item, rule, value)
+
+    def _wait(self, item: RateLimitItemPerSecond, rule: Rule, value: str) -> int:
         stats = self.strategy.get_window_stats(item, rule.name, _key(value))
         return max(math.ceil(stats.reset_time - time.time()), 1)
 
