@@ -246,9 +246,10 @@ def test_a_nul_character_is_refused_with_a_page(client, make):
     assert "<html" in result.text
 
 
-def test_the_naughty_strings_answer_pages(client, make, member, shared_dir, caplog):
+def test_the_naughty_strings_answer_pages(app, client, make, member, shared_dir, caplog):
     import json
 
+    app.config["SEARCHES_PER_ADDRESS"] = 1_000_000  # the whole corpus from one address
     article = make.article("Bank und Zins", body="Ein Text über Banken.")
     make.comment(article, member, "Zinsen, Banken und anderes.")
     strings = json.loads((shared_dir / "corpora" / "blns.json").read_text())
