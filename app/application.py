@@ -31,6 +31,7 @@ class SessionCookies(SecureCookieSessionInterface):
     """Flask's signed cookie sessions, with the serializer built once per secret."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._serializer: tuple[tuple[Any, ...], URLSafeTimedSerializer | None] | None = None
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:

@@ -137,9 +137,8 @@ def _render_error(error: HTTPException):  # noqa: ANN202
         message = _l("What was sent is larger than anything this site accepts.")
         return standalone_page(413, titles[413], message)
     response = current_app.make_response(_page(code, titles.get(code, error.name)))
-    if (
-        code == 429 and response.status_code == 429
-    ):  # when to try again (Retry-After), as the refusal said
+    # A refusal for coming too often says when to try again (Retry-After).
+    if code == 429 and response.status_code == 429:
         response.headers.extend(
             (name, value) for name, value in error.get_headers() if name != "Content-Type"
         )
