@@ -27,20 +27,16 @@ def wait_for(rule: Rule) -> int | None:
     return throttle.for_app(current_app).take(rule, client_address())
 
 
-def refuse_beyond(rule: Rule) -> None:
-    """Raise ``429`` (with ``Retry-After``) when this request is one too many under *rule*."""
-    wait = wait_for(rule)
-    if wait is not None:
-        raise TooManyRequests(retry_after=wait)
-
-
 def per_address(rule: Rule) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A view decorator: the view answers only requests its address may still send."""
+    """A view decorator: the view answers only requests its address may still send; the
+    others get ``429`` with ``Retry-After``."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def limited(*args: Any, **kwargs: Any) -> Any:
-            refuse_beyond(rule)
+            wait = wait_for(rule)
+            if wait is not None:
+                raise TooManyRequests(retry_after=wait)
             return view(*args, **kwargs)
 
         return limited

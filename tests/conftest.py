@@ -35,7 +35,6 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 TEST_SETTINGS = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key",
-    "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "COMMENT_MIN_INTERVAL_SECONDS": 0,
     "COMMENTS_PER_HOUR": 10_000,

@@ -33,6 +33,7 @@ def test_a_member_over_the_limit_gets_the_form_back_with_the_text(database_url, 
         before = state(app)
         refused = post_comment(client, article, "Der dritte, sorgfältig geschrieben")
         assert refused.status_code == 429
+        assert 0 < int(refused.headers["Retry-After"]) <= 60
         assert "Der dritte, sorgfältig geschrieben</textarea>" in refused.text
         assert "Ihr Text ist noch da" in refused.text and "1 Minute erneut" in refused.text
         assert state(app) == before  # nothing stored

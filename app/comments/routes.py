@@ -96,7 +96,8 @@ def create(slug: str):  # noqa: ANN201
             "here: please send it again in %(num)d minutes.",
             throttle.minutes(wait),
         )
-        return render_article_page(article, now, state, 429)
+        body, status = render_article_page(article, now, state, 429)
+        return body, status, {"Retry-After": str(wait)}
     try:
         csrf.protect()
     except CSRFError:
