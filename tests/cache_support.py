@@ -22,12 +22,16 @@ ENGLISH = {"Accept-Language": "en"}
 
 
 class ReaderClock:
-    """Moves the clock app/caching/recent.py reads, instead of waiting for it."""
+    """Stops the clock app/caching/recent.py reads and moves it on only when told.
+
+    It stands still between moves: a slow machine that takes half a second between two
+    requests must not let what a worker read expire behind the test's back.
+    """
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.offset = 0.0
-        real = recent.monotonic
-        monkeypatch.setattr(recent, "monotonic", lambda: real() + self.offset)
+        start = recent.monotonic()
+        monkeypatch.setattr(recent, "monotonic", lambda: start + self.offset)
 
     def advance(self, seconds: float = 1.0) -> None:
         """Let *seconds* pass (by default the lifetime of what a worker read)."""

@@ -128,7 +128,7 @@ MEMBER_EVENTS = [event for event in EVENTS if not event.__name__.startswith("lis
 
 
 @pytest.mark.parametrize("change", MEMBER_EVENTS, ids=[e.__name__ for e in MEMBER_EVENTS])
-def test_every_change_shows_to_a_member_on_the_next_request(cached, world, change):
+def test_every_change_shows_to_a_member_on_the_next_request(cached, world, reader_clock, change):
     """The same events, seen by a member whose thread comes from kept pieces."""
     world["make"].user("gast")
     member = logged_in(cached, "gast")
@@ -140,6 +140,7 @@ def test_every_change_shows_to_a_member_on_the_next_request(cached, world, chang
         return response.text
 
     world["read"] = read
+    world["clock"] = reader_clock
     before = read("middle")
     read("middle")
     where, appears, goes = change(cached, world)
