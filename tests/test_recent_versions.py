@@ -75,7 +75,7 @@ def test_members_read_the_versions_on_every_request(cached, article, database_ur
     assert "Alter Titel" in reader.get(path, headers=ENGLISH).text  # within its second
 
 
-def test_a_commit_that_changes_nothing_shown_keeps_what_was_read(cached, article):
+def test_a_commit_that_changes_nothing_shown_keeps_what_was_read(cached, article, reader_clock):
     reader = cached.test_client(use_cookies=False)
     path = f"/articles/{article.slug}"
     reader.get(path, headers=ENGLISH)
