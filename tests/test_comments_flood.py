@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from app.models import UserRole, utcnow
+from app.extensions import db
+from app.models import Article, Comment, User, UserRole, utcnow
+from app.services import comments
 from tests.comment_helpers import comments_of, post_comment, state, textarea_text
 from tests.support import login_as
 
@@ -64,3 +69,39 @@ def test_moderators_are_not_slowed_down(app, client, make):
     for number in range(5):
         assert post_comment(client, article, f"Hinweis {number}").status_code == 302
     assert len(comments_of(app, article)) == 5
+
+
+def test_a_double_click_whose_first_comment_lands_meanwhile_is_no_flood(app, make, monkeypatch):
+    """The second click looks for the first click's comment and finds none; the first is
+    committed before the second's flood check, which must answer with it, not refuse."""
+    article, member = make.article(), make.user()
+    real_find_parent = comments.find_parent
+    first_click: list[int] = []
+
+    def first_click_lands(session, article, parent_id):  # noqa: ANN001, ANN202
+        if not first_click:
+            first_click.append(0)
+            with Session(db.engine) as other:  # the other worker's request, committed
+                first_click[0] = _post(other, article.id, member.id).id
+                other.commit()
+        return real_find_parent(session, article, parent_id)
+
+    monkeypatch.setattr(comments, "find_parent", first_click_lands)
+    with app.app_context():
+        second = _post(db.session, article.id, member.id)
+        db.session.commit()
+        assert second.id == first_click[0]
+        assert db.session.scalar(select(func.count(Comment.id))) == 1
+
+
+def _post(session, article_id: int, author_id: int) -> Comment:  # noqa: ANN001
+    return comments.post_comment(
+        session,
+        article=session.get(Article, article_id),
+        author=session.get(User, author_id),
+        body="Ein Doppelklick.",
+        parent_id=None,
+        now=utcnow(),
+        settings=comments.comment_settings(session, current_app.config),
+        submission="derselbe-schluessel-aus-dem-formular",
+    )

@@ -14,11 +14,11 @@ import hashlib
 import re
 import secrets
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -32,6 +32,7 @@ from app.models import (
 from app.permissions import can_edit_comment, is_banned, is_moderator
 from app.services import notifications, transitions
 from app.services.errors import InvalidInput, NotAllowed, NotFound
+from app.services.flood import check_flood
 from app.services.policy import Verdict, judge_comment
 from app.services.site_settings import effective_settings
 from app.text import render_comment
@@ -157,44 +158,6 @@ def find_submitted(
     return _submitted(session, author_id, digest)
 
 
-def check_flood(session: Session, author: User, now: datetime, settings: Mapping) -> None:
-    """Refuse comments written too quickly after each other or too many in an hour."""
-    if is_moderator(author):
-        return
-    interval = int(settings["COMMENT_MIN_INTERVAL_SECONDS"])
-    if interval > 0:
-        last = session.scalar(
-            select(Comment.created_at)
-            .where(Comment.author_id == author.id)
-            .order_by(Comment.created_at.desc())
-            .limit(1)
-        )
-        if last is not None and now - last < timedelta(seconds=interval):
-            wait = interval - int((now - last).total_seconds())
-            raise InvalidInput(
-                _l(
-                    "Please wait %(num)d seconds before writing your next comment.",
-                    num=max(wait, 1),
-                ),
-                field="body",
-            )
-    per_hour = int(settings["COMMENTS_PER_HOUR"])
-    written = session.scalar(
-        select(func.count(Comment.id)).where(
-            Comment.author_id == author.id, Comment.created_at > now - timedelta(hours=1)
-        )
-    )
-    if written >= per_hour:
-        raise InvalidInput(
-            _l(
-                "You have written %(num)d comments in the last hour, as many as allowed. "
-                "Please try again later.",
-                num=per_hour,
-            ),
-            field="body",
-        )
-
-
 def post_comment(
     session: Session,
     *,
@@ -224,7 +187,15 @@ def post_comment(
     if earlier is not None:
         return earlier
     parent = find_parent(session, article, parent_id)
-    check_flood(session, author, now, settings)
+    try:
+        check_flood(session, author, now, settings)
+    except InvalidInput:
+        # A double click: the first click's comment may have been committed between the
+        # look for it above and the flood check, which must not count it as another one.
+        earlier = _submitted(session, author.id, digest)
+        if earlier is not None:
+            return earlier
+        raise
     body_html = render_comment(body)
     decision = judge_comment(session, author, body, body_html, settings)
     if decision.verdict is Verdict.REFUSE:
