@@ -38,9 +38,9 @@ class ReaderClock:
         self.offset += seconds
 
 
-def cached_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+def cached_app(database_url: str, tmp_path: Path, **settings: object) -> Iterator[Flask]:
     """For a fixture: the application with its cache on, whatever --page-cache says."""
-    application = make_app(database_url, tmp_path, PAGE_CACHE=True)
+    application = make_app(database_url, tmp_path, **settings, PAGE_CACHE=True)
     yield application
     with application.app_context():
         db.session.remove()

@@ -36,11 +36,14 @@ TEST_SETTINGS = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key",
     "RATELIMIT_STORAGE_URI": "memory://",
-    "COMMENT_MIN_INTERVAL_SECONDS": 0,
-    "COMMENTS_PER_HOUR": 10_000,
     "MAIL_SERVER": None,
     "BASE_URL": "http://localhost",  # where the test client's requests go
 }
+
+
+# For tests marked ``writes_in_a_row``: their members write comment after comment within
+# seconds, which the flood rules (tested in test_comments_flood.py) rightly refuse.
+WRITES_IN_A_ROW = {"COMMENT_MIN_INTERVAL_SECONDS": 0, "COMMENTS_PER_HOUR": 1000}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -127,12 +130,18 @@ def database_url(database_template: str, database_kind: str, tmp_path: Path) -> 
 
 
 @pytest.fixture
-def cached(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+def marked_settings(request: pytest.FixtureRequest) -> dict[str, object]:
+    """The settings a test's markers change for it alone."""
+    return dict(WRITES_IN_A_ROW) if request.node.get_closest_marker("writes_in_a_row") else {}
+
+
+@pytest.fixture
+def cached(database_url: str, tmp_path: Path, marked_settings: dict) -> Iterator[Flask]:
     """The application with its page cache on, whatever ``--page-cache`` says: for tests of
     the cache itself."""
     from tests.cache_support import cached_app  # it builds on make_app, defined here
 
-    yield from cached_app(database_url, tmp_path)
+    yield from cached_app(database_url, tmp_path, **marked_settings)
 
 
 @pytest.fixture
@@ -144,8 +153,8 @@ def reader_clock(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    application = make_app(database_url, tmp_path)
+def app(database_url: str, tmp_path: Path, marked_settings: dict) -> Iterator[Flask]:
+    application = make_app(database_url, tmp_path, **marked_settings)
     yield application
     with application.app_context():
         from app.extensions import db
@@ -166,7 +175,9 @@ def make(app: Flask) -> Factory:
 
 
 @pytest.fixture
-def postgres_app(request: pytest.FixtureRequest, database_kind: str, tmp_path: Path) -> Iterator:
+def postgres_app(
+    request: pytest.FixtureRequest, database_kind: str, tmp_path: Path, marked_settings: dict
+) -> Iterator:
     """An app on PostgreSQL in either pass: the suite's database, or one of its own."""
     if database_kind == "postgresql":
         yield request.getfixturevalue("app")
@@ -179,7 +190,7 @@ def postgres_app(request: pytest.FixtureRequest, database_kind: str, tmp_path: P
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    application = make_app(PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, tmp_path)
+    application = make_app(PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, tmp_path, **marked_settings)
     migrate_to_head(application)
     yield application
     with application.app_context():

@@ -70,9 +70,13 @@ def notification_site(database_url: str, tmp_path: Path, **settings: Any) -> Ite
             "moderator": make.user("moderatorin", role=UserRole.MODERATOR),
             "admin": make.user("chefin", role=UserRole.ADMIN, locale="de"),
         }
+        # Written a while ago, so that the flood rules let each of them write again at once.
+        yesterday, a_minute_ago = utcnow() - timedelta(days=1), utcnow() - timedelta(minutes=1)
         for person in people.values():
-            make.comment(elsewhere, person, "Schon einmal geschrieben.")
-        first = make.comment(article, people["anna"], "Mein erster Gedanke dazu.")
+            make.comment(elsewhere, person, "Schon einmal geschrieben.", created_at=yesterday)
+        first = make.comment(
+            article, people["anna"], "Mein erster Gedanke dazu.", created_at=a_minute_ago
+        )
         yield Site(app, make, mail, article, first=first, **people)
 
 

@@ -181,7 +181,16 @@ def _build_thread(make: Factory, article: Article, people: list[User], scene: Sc
         )
         scene.comments.setdefault("top", parent.id)
     removed = make.comment(article, people[0], "Wird entfernt.", created_at=earlier)
-    make.comment(article, people[1], "Eine Antwort auf einen entfernten Kommentar.", parent=removed)
+    # Two of these people answer the member later (scene_notices.py): what they wrote here is
+    # an hour old, so the flood rules let them.
+    an_hour_later = earlier + timedelta(hours=9)
+    make.comment(
+        article,
+        people[1],
+        "Eine Antwort auf einen entfernten Kommentar.",
+        parent=removed,
+        created_at=an_hour_later,
+    )
     own = make.comment(
         article,
         member,
@@ -209,10 +218,16 @@ def _build_thread(make: Factory, article: Article, people: list[User], scene: Sc
         account.username_key = account.email_key = None
         db.session.commit()
     held = make.comment(
-        article, people[2], "Ein Kommentar mit zu vielen Links.", status=CommentStatus.PENDING
+        article,
+        people[2],
+        "Ein Kommentar mit zu vielen Links.",
+        status=CommentStatus.PENDING,
+        created_at=an_hour_later,
     )
     flagged = make.comment(article, people[3], "Ein gemeldeter Kommentar.")
-    back_to_review = make.comment(article, people[1], "Nach Meldungen wieder zur Prüfung.")
+    back_to_review = make.comment(
+        article, people[1], "Nach Meldungen wieder zur Prüfung.", created_at=an_hour_later
+    )
     scene.comments.update(
         removed=removed.id,
         held=held.id,

@@ -3,9 +3,12 @@ and members' answers that nothing may keep."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask import Flask
 
+from app.models import utcnow
 from tests.cache_support import ENGLISH, logged_in, statements
 from tests.comment_helpers import post_comment
 
@@ -19,7 +22,9 @@ def site(cached: Flask) -> dict:
     make = Factory(cached)
     article = make.article("Über Zinsen", topics=["Geld"])
     author = make.user("kommentatorin")
-    make.comment(article, author, "Ein sichtbarer Gedanke.")
+    make.comment(
+        article, author, "Ein sichtbarer Gedanke.", created_at=utcnow() - timedelta(days=1)
+    )
     return {"make": make, "article": article, "author": author}
 
 

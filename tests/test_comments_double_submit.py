@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Article, Comment
+from app.models import Article, Comment, utcnow
 from tests.accounts_support import app_with
 from tests.comment_helpers import comments_of, page_url
 from tests.support import Factory, csrf_token, login_as
@@ -28,7 +29,10 @@ def form_fields(page: bytes | str) -> dict[str, str]:
 def member(make, name: str = "anna"):  # noqa: ANN001, ANN201
     """A member whose comments go straight through (one approved already)."""
     user = make.user(name)
-    make.comment(make.article(f"Früher, von {name}"), user, "Schon einmal geschrieben.")
+    earlier = make.article(f"Früher, von {name}")
+    make.comment(
+        earlier, user, "Schon einmal geschrieben.", created_at=utcnow() - timedelta(days=1)
+    )
     return user
 
 
@@ -75,6 +79,7 @@ def test_a_second_send_is_no_flood(database_url, tmp_path, make):
         assert len(comments_of(app, article)) == 1
 
 
+@pytest.mark.writes_in_a_row
 def test_two_forms_store_two_comments_even_with_the_same_text(app, client, make):
     article = make.article()
     login_as(client, make.user("anna"))
@@ -85,6 +90,7 @@ def test_two_forms_store_two_comments_even_with_the_same_text(app, client, make)
     assert len(comments_of(app, article)) == 2
 
 
+@pytest.mark.writes_in_a_row
 def test_the_same_key_with_another_text_or_reply_is_another_comment(app, client, make):
     """A kept copy of a page may hand a key out twice: only the same comment is a repeat."""
     article = make.article()
@@ -109,6 +115,7 @@ def test_keys_belong_to_their_member(app, make):
     assert len(comments_of(app, article)) == 2
 
 
+@pytest.mark.writes_in_a_row
 @pytest.mark.parametrize("key", [None, "", "kurz", "x" * 65, "ungültig!ungültig!ungültig"])
 def test_a_form_without_a_usable_key_is_simply_posted(app, client, make, key):
     article = make.article()
@@ -135,16 +142,13 @@ def test_a_refused_send_keeps_its_key_for_the_next_try(app, client, make):
 
 @pytest.mark.postgres
 def test_a_double_click_at_the_same_moment_stores_one_comment(postgres_app):
+    """Both clicks are answered alike, with the flood rules on: the second click must not
+    be taken for a second comment written too soon after the first."""
     make = Factory(postgres_app)
     article = make.article("Gleichzeitig geklickt")
-    browser = postgres_app.test_client()
-    login_as(browser, member(make))
-    fields = form_fields(browser.get(page_url(article)).data)
-    cookie = browser.get_cookie("session").value
-    barrier = threading.Barrier(2)
     answers: list = []
 
-    def click() -> None:
+    def click(cookie: str, barrier: threading.Barrier, fields: dict[str, str]) -> None:
         tab = postgres_app.test_client()  # the same browser: the same session cookie
         tab.set_cookie("session", cookie)
         barrier.wait()
@@ -153,10 +157,13 @@ def test_a_double_click_at_the_same_moment_stores_one_comment(postgres_app):
         except Exception as error:  # noqa: BLE001 - reported by the assertion below
             answers.append(error)
 
-    for _ in range(10):  # several rounds, each with a new form, to meet the race
+    for round_ in range(10):  # several rounds, each by another member, to meet the race
+        browser = postgres_app.test_client()
+        login_as(browser, member(make, f"klickerin{round_}"))
         fields = form_fields(browser.get(page_url(article)).data)
+        cookie, barrier = browser.get_cookie("session").value, threading.Barrier(2)
         answers.clear()
-        clicks = [threading.Thread(target=click) for _ in range(2)]
+        clicks = [threading.Thread(target=click, args=(cookie, barrier, fields)) for _ in "ab"]
         for thread in clicks:
             thread.start()
         for thread in clicks:

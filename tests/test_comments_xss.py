@@ -6,6 +6,8 @@ import json
 import re
 from html.parser import HTMLParser
 
+import pytest
+
 from app.text import COMMENT_TAGS
 from tests.comment_helpers import comments_of, page_url, post_comment, section, textarea_text
 from tests.support import csrf_token, login_as
@@ -37,6 +39,7 @@ def _bodies(page: str) -> list[str]:
     return re.findall(r'<div class="comment__body">(.*?)</div>\n  <footer', page, re.S)
 
 
+@pytest.mark.writes_in_a_row
 def test_naughty_strings_come_back_escaped_and_as_typed(app, client, make, shared_dir):
     strings = json.loads((shared_dir / "corpora" / "blns.json").read_text(encoding="utf-8"))
     app.config.update(COMMENT_MODERATION="none", COMMENTS_PER_PAGE=10_000, COMMENT_MAX_LINKS=100)

@@ -57,6 +57,7 @@ def _post_all(app, member, slugs: list[str], parent_id: int, barrier, failures: 
             failures.append((member.username, n, response.status_code))
 
 
+@pytest.mark.writes_in_a_row
 def test_concurrent_comments_all_land_once_and_counts_agree(postgres_app):
     pg_app = postgres_app
     make = Factory(pg_app)

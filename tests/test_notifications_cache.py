@@ -5,11 +5,12 @@ rendered whole (the moderation queue, for each moderator)."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from flask import Flask
 
-from app.models import UserRole
+from app.models import UserRole, utcnow
 from tests.cache_support import ENGLISH, logged_in
 from tests.comment_helpers import post_comment
 from tests.support import Factory, csrf_token
@@ -21,8 +22,10 @@ def site(cached: Flask) -> dict:
     article = make.article("Die Diskussion")
     people = {name: make.user(name) for name in ("folgerin", "leser", "antworter")}
     people["aufsicht"] = make.user("aufsicht", role=UserRole.MODERATOR)
+    yesterday = utcnow() - timedelta(days=1)  # long enough ago for the flood rules
     for person in people.values():
-        make.comment(make.article(f"Vorher {person.username}"), person, "Früher geschrieben.")
+        earlier = make.article(f"Vorher {person.username}")
+        make.comment(earlier, person, "Früher geschrieben.", created_at=yesterday)
     return {"make": make, "article": article, "path": f"/articles/{article.slug}", **people}
 
 

@@ -25,8 +25,8 @@ from tests.notification_support import (
 
 
 @pytest.fixture
-def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
-    yield from notification_site(database_url, tmp_path)
+def site(database_url: str, tmp_path: Path, marked_settings: dict) -> Iterator[Site]:
+    yield from notification_site(database_url, tmp_path, **marked_settings)
 
 
 def _held(site: Site, name: str = "neuling", locale: str | None = "de") -> tuple[User, object]:
@@ -155,6 +155,7 @@ def test_a_ban_tells_its_reason_and_end(site):
     assert "Wiederholte Beleidigungen" in page
 
 
+@pytest.mark.writes_in_a_row
 def test_a_ban_that_hides_all_comments_sends_one_mail_not_one_per_comment(site):
     reply(site, site.anna, None, "Noch ein Kommentar.")
     reply(site, site.anna, None, "Und noch einer.")

@@ -27,10 +27,13 @@ from tests.support import csrf_token
 
 
 @pytest.fixture
-def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
-    yield from notification_site(database_url, tmp_path, NOTIFICATION_MAX_ATTEMPTS=3)
+def site(database_url: str, tmp_path: Path, marked_settings: dict) -> Iterator[Site]:
+    yield from notification_site(
+        database_url, tmp_path, NOTIFICATION_MAX_ATTEMPTS=3, **marked_settings
+    )
 
 
+@pytest.mark.writes_in_a_row
 def test_a_claimed_notice_is_not_claimed_again_until_its_lease_runs_out(site):
     replies_to_many(site, 2)
     now = utcnow()

@@ -28,8 +28,8 @@ from tests.support import csrf_token
 
 
 @pytest.fixture
-def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
-    yield from notification_site(database_url, tmp_path)
+def site(database_url: str, tmp_path: Path, marked_settings: dict) -> Iterator[Site]:
+    yield from notification_site(database_url, tmp_path, **marked_settings)
 
 
 def _follow(site: Site, user: User) -> None:
@@ -54,6 +54,7 @@ def _settings(site: Site, user: User, **values) -> None:  # noqa: ANN003
         db.session.commit()
 
 
+@pytest.mark.writes_in_a_row
 def test_followers_get_new_comments_as_one_digest(site):
     _follow(site, site.carla)
     written = [reply(site, site.ben, None, f"Neuer Gedanke Nummer {n}.") for n in (1, 2, 3)]
@@ -67,6 +68,7 @@ def test_followers_get_new_comments_as_one_digest(site):
     assert messages[0]["Subject"] == "3 neue Kommentare zu „Über Banken“"
 
 
+@pytest.mark.writes_in_a_row
 def test_at_most_one_digest_per_article_and_interval(site):
     _follow(site, site.carla)
     reply(site, site.ben, None, "Der erste.")
@@ -87,6 +89,7 @@ def test_at_most_one_digest_per_article_and_interval(site):
     assert len(mails_to(site, site.carla)) == 2
 
 
+@pytest.mark.writes_in_a_row
 def test_the_interval_is_the_members_choice(site):
     _settings(site, site.carla, digest_minutes=15)
     _follow(site, site.carla)
@@ -97,6 +100,7 @@ def test_the_interval_is_the_members_choice(site):
     assert len(mails_to(site, site.carla)) == 2
 
 
+@pytest.mark.writes_in_a_row
 def test_digests_of_two_articles_are_separate_mails_in_their_own_threads(site):
     other = site.make.article("Zinsen")
     _follow(site, site.carla)
@@ -113,6 +117,7 @@ def test_digests_of_two_articles_are_separate_mails_in_their_own_threads(site):
     assert len({m["References"] for m in messages}) == 2
 
 
+@pytest.mark.writes_in_a_row
 def test_a_comment_hidden_before_the_digest_is_left_out(site):
     _follow(site, site.carla)
     kept = reply(site, site.ben, None, "Bleibt stehen.")
@@ -249,6 +254,7 @@ def test_members_cannot_ask_for_the_moderators_digest(site):
         assert not preferences.settings_of(db.session, site.ben.id).moderation_mails
 
 
+@pytest.mark.writes_in_a_row
 def test_a_long_digest_lists_the_first_comments_and_counts_the_rest(site, monkeypatch):
     monkeypatch.setattr(compose, "DIGEST_ENTRIES", 3)
     _follow(site, site.carla)

@@ -27,8 +27,8 @@ from tests.support import csrf_token
 
 
 @pytest.fixture
-def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
-    yield from notification_site(database_url, tmp_path)
+def site(database_url: str, tmp_path: Path, marked_settings: dict) -> Iterator[Site]:
+    yield from notification_site(database_url, tmp_path, **marked_settings)
 
 
 def unread_badge(html: str) -> int:
@@ -81,6 +81,7 @@ def test_readers_are_sent_to_log_in(site):
     assert "site-nav__notices" not in site.client().get("/").text
 
 
+@pytest.mark.writes_in_a_row
 def test_clearing_takes_seen_notices_off_the_list(site):
     reply(site, site.ben, site.first, "Gelesen und weg.")
     anna = site.client(site.anna)
@@ -95,6 +96,7 @@ def test_clearing_takes_seen_notices_off_the_list(site):
     assert "Noch ungelesen." in anna.get("/notifications").text
 
 
+@pytest.mark.writes_in_a_row
 def test_the_notifications_page_is_paged(site):
     for number in range(32):
         parent = site.make.comment(site.article, site.anna, f"Gedanke {number}.")
@@ -314,6 +316,7 @@ def test_deleting_the_account_erases_its_notices_follows_and_settings(site):
     assert site.mail.messages == []
 
 
+@pytest.mark.writes_in_a_row
 def test_the_list_and_the_count_need_the_same_queries_for_few_and_many(site):
     def queries() -> int:
         anna = site.client(site.anna)

@@ -18,8 +18,8 @@ from tests.support import csrf_token
 
 
 @pytest.fixture
-def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
-    yield from notification_site(database_url, tmp_path)
+def site(database_url: str, tmp_path: Path, marked_settings: dict) -> Iterator[Site]:
+    yield from notification_site(database_url, tmp_path, **marked_settings)
 
 
 @pytest.fixture(scope="module")

@@ -26,8 +26,8 @@ from tests.notification_support import (
 
 
 @pytest.fixture
-def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
-    yield from notification_site(database_url, tmp_path)
+def site(database_url: str, tmp_path: Path, marked_settings: dict) -> Iterator[Site]:
+    yield from notification_site(database_url, tmp_path, **marked_settings)
 
 
 def test_a_visible_reply_sends_one_mail_and_one_entry(site):
@@ -113,6 +113,7 @@ def test_a_deleted_account_hears_nothing(site):
     assert site.mail.messages == []
 
 
+@pytest.mark.writes_in_a_row
 def test_a_banned_account_hears_nothing_of_replies(site):
     answer = reply(site, site.ben, site.first, "Noch vor dem Bann geschrieben.")
     with site.app.app_context():

@@ -56,9 +56,9 @@ def pg_url(database_kind: str, database_url: str, tmp_path: Path) -> Iterator[st
 
 
 @pytest.fixture(params=["postgresql", "suite"])
-def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
+def site(request: pytest.FixtureRequest, tmp_path: Path, marked_settings: dict) -> Iterator[Site]:
     url = request.getfixturevalue("pg_url" if request.param == "postgresql" else "database_url")
-    yield from notification_site(url, tmp_path / "site")
+    yield from notification_site(url, tmp_path / "site", **marked_settings)
 
 
 def _two_workers(site: Site, tmp_path: Path) -> list[delivery.Report]:
@@ -87,6 +87,7 @@ def _two_workers(site: Site, tmp_path: Path) -> list[delivery.Report]:
     return reports
 
 
+@pytest.mark.writes_in_a_row
 def test_two_workers_on_one_outbox_send_each_mail_once(site, tmp_path, monkeypatch):
     members = replies_to_many(site, 30)
     monkeypatch.setattr(delivery, "BATCH", 3)  # small batches: the workers take turns
@@ -100,6 +101,7 @@ def test_two_workers_on_one_outbox_send_each_mail_once(site, tmp_path, monkeypat
     assert {n.mail_state for n in notices(site.app)} == {MailState.SENT}
 
 
+@pytest.mark.writes_in_a_row
 def test_two_workers_send_one_digest(site, tmp_path):
     follower = site.make.user("folgerin")
     with site.app.app_context():
@@ -111,8 +113,9 @@ def test_two_workers_send_one_digest(site, tmp_path):
     assert sum(report.sent for report in reports) == 7  # six replies and one digest
 
 
-def test_a_worker_skips_rows_another_holds_locked(pg_url, tmp_path):
-    for site in notification_site(pg_url, tmp_path / "site"):
+@pytest.mark.writes_in_a_row
+def test_a_worker_skips_rows_another_holds_locked(pg_url, tmp_path, marked_settings):
+    for site in notification_site(pg_url, tmp_path / "site", **marked_settings):
         replies_to_many(site, 4)
         engine = create_engine(pg_url)
         with engine.connect() as holder:

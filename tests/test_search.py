@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Article, Comment, CommentStatus, ModerationAction, User, utcnow
@@ -118,12 +119,13 @@ def test_a_comment_posted_and_edited_through_the_site_is_found_by_its_new_text(
     app, client, make, member
 ):
     article = make.article("Beitrag")
-    make.comment(article, member, "Ein erster, freigegebener Kommentar.")  # not held any more
+    earlier = utcnow() - timedelta(days=1)  # not held any more, and long enough ago
+    make.comment(article, member, "Ein erster, freigegebener Kommentar.", created_at=earlier)
     login_as(client, member)
     post_form(client, f"/articles/{article.slug}", f"/articles/{article.slug}/comments",
               body="Ich spare mit einem Bausparvertrag.")  # fmt: skip
     with app.app_context():
-        posted = db.session.query(Comment).order_by(Comment.id.desc()).first()
+        posted = db.session.scalar(select(Comment).order_by(Comment.id.desc()).limit(1))
         assert posted.status is CommentStatus.VISIBLE
     assert finds_comment(client, "Bausparvertrag", posted.id)
 

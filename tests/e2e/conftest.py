@@ -55,8 +55,8 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_app(database_url: str, tmp_path: Path):  # noqa: ANN201
-    return make_app(database_url, tmp_path)
+def live_app(database_url: str, tmp_path: Path, marked_settings: dict):  # noqa: ANN201
+    return make_app(database_url, tmp_path, **marked_settings)
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ def _comment(tab, text: str):  # noqa: ANN001, ANN202
     return tab.locator("article.comment", has_text=text)
 
 
+@pytest.mark.writes_in_a_row
 def test_post_and_reply_in_place_with_javascript(page, live_server, live_make, setting):
     article = live_make.article("Zinsen")
     anna = live_make.user("Anna")

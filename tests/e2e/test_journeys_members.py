@@ -44,6 +44,7 @@ def _post(tab, form_scope, text: str) -> None:  # noqa: ANN001
     tab.wait_for_load_state()
 
 
+@pytest.mark.writes_in_a_row
 @MODES
 def test_a_reader_registers_from_the_comments_and_joins_in(
     request, live_app, live_server, live_make, open_discussion, javascript

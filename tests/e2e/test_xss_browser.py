@@ -292,6 +292,7 @@ def _write_as(live_server, member, tab) -> None:  # noqa: ANN001
     log_in(tab.context, live_server.app, member, live_server.url)
 
 
+@pytest.mark.writes_in_a_row
 def test_attack_strings_typed_into_the_forms_run_nothing(browser, live_app, live_server, live_make):
     """Typed by hand: a refused registration shows them again, comments and article titles
     are stored and shown, the previews render them. With the CSP bypassed: escaping alone
