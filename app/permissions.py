@@ -106,7 +106,8 @@ def can_moderate(user: Any) -> bool:
 
 
 def can_change_role(actor: Any, target: User) -> bool:
-    return is_admin(actor) and not target.is_deleted
+    # An imported commenter (a guest) has no account to log in with, so no role to use.
+    return is_admin(actor) and not target.is_deleted and not target.is_guest
 
 
 def role_required(role: UserRole) -> Callable:

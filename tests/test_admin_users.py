@@ -12,6 +12,7 @@ from app.models import (
     ModerationAction,
     ModerationEvent,
     User,
+    UserKind,
     UserRole,
     utcnow,
 )
@@ -173,3 +174,46 @@ def test_an_account_page_shows_its_comments_and_history(app, client, make, admin
     assert "Beleidigend" in history and "Chefin" in history and "verborgen" in history
     mine = client.get(f"/admin/users/{admin.id}").get_data(as_text=True)
     assert "Schreiberin" in mine.split('id="decisions-heading"')[1]
+
+
+def _guest(app) -> int:  # noqa: ANN001
+    """A commenter imported from WordPress: a name, no account to log in with."""
+    with app.app_context():
+        guest = User(
+            username="Gast aus dem Blog",
+            kind=UserKind.GUEST,
+            guest_key="a" * 64,
+            password_hash=None,
+            role=UserRole.MEMBER,
+            created_at=utcnow(),
+        )
+        db.session.add(guest)
+        db.session.commit()
+        return guest.id
+
+
+def test_an_imported_commenter_is_listed_as_one_without_role_or_account(app, client, admin):
+    guest_id = _guest(app)
+    page = client.get("/admin/users", headers={"Accept-Language": "de"}).text
+    row = page[page.index("Gast aus dem Blog") :].split("</tr>")[0]
+    assert "Importierter Kommentator, ohne Konto" in row
+    assert "Mitglied" not in row and "E-Mail nicht bestätigt" not in row
+    own = client.get(f"/admin/users/{guest_id}", headers={"Accept-Language": "de"}).text
+    assert "Importierter Kommentator, ohne Konto" in own
+    assert 'class="admin-role"' not in own  # no role to change
+
+
+def test_an_imported_commenter_gets_no_role(app, client, admin):
+    guest_id = _guest(app)
+    before, events = roles(app), role_events(app)
+    assert change(client, guest_id, "moderator").status_code == 403
+    assert roles(app) == before and role_events(app) == events
+    with app.app_context():
+        guest = db.session.get(User, guest_id)
+        with pytest.raises(NotAllowed):
+            people.change_role(
+                db.session, guest, UserRole.ADMIN, actor=db.session.get(User, admin.id),
+                now=utcnow(),
+            )  # fmt: skip
+        db.session.rollback()
+    assert roles(app)[guest_id] is UserRole.MEMBER

@@ -164,6 +164,8 @@ def change_role(
     """Give *user* the *role*; never leaves the site without an active admin."""
     if user.is_deleted:
         raise NotAllowed(_l("A deleted account has no role to change."))
+    if user.is_guest:
+        raise NotAllowed(_l("An imported commenter has no account, and so no role to change."))
     if user.role is role:
         raise InvalidInput(_l("The account has this role already."), field="role")
     if user.role is UserRole.ADMIN and role is not UserRole.ADMIN:
