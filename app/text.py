@@ -198,7 +198,9 @@ def plain_text(fragment_html: str) -> str:
     return " ".join(html.unescape(text).split())
 
 
-_TAG = re.compile(r"<[^>]*>")
+# A tag of the cleaner's output: its attribute values are always in double quotes, and may
+# hold a ">" (only "&" and the quote itself are escaped in them).
+_TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
 
 
 def text_of_rendered(fragment_html: str) -> str:
@@ -213,7 +215,16 @@ def text_of_rendered(fragment_html: str) -> str:
 
 def excerpt(fragment_html: str, limit: int = 280) -> str:
     """A short plain-text teaser: whole words, at most *limit* characters, with an ellipsis."""
-    text = plain_text(fragment_html)
+    return _shortened(plain_text(fragment_html), limit)
+
+
+def excerpt_of_rendered(fragment_html: str, limit: int = 280) -> str:
+    """:func:`excerpt` of HTML this module rendered, quickly (see :func:`text_of_rendered`):
+    for pages that quote many comments, such as the moderation queue."""
+    return _shortened(text_of_rendered(fragment_html), limit)
+
+
+def _shortened(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-–— ")

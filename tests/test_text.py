@@ -130,6 +130,21 @@ def test_the_text_of_rendered_html_is_its_plain_text():
             assert text_of_rendered(rendered) == plain_text(rendered)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.integers(min_value=1, max_value=300))
+def test_a_quick_excerpt_of_rendered_html_is_the_careful_one(source, limit):
+    for rendered in (text.render_comment(source), text.render_imported(source)[0]):
+        assert text.excerpt_of_rendered(rendered, limit) == text.excerpt(rendered, limit)
+
+
+def test_the_quick_text_of_the_naughty_strings_is_the_careful_one(shared_dir):
+    """Imported HTML may keep a ">" inside an attribute's quotes: it ends no tag."""
+    for line in json.loads((shared_dir / "corpora" / "blns.json").read_text()):
+        for rendered in (text.render_comment(line), text.render_imported(line)[0]):
+            assert text.text_of_rendered(rendered) == text.plain_text(rendered), line
+            assert text.excerpt_of_rendered(rendered, 80) == text.excerpt(rendered, 80), line
+
+
 def test_code_keeps_its_text_escaped_once():
     from app.text import render_article, render_comment, render_imported
 

@@ -94,4 +94,4 @@ def moderation_action_label(action: Any) -> str:
 @bp.app_template_filter("comment_excerpt")
 def comment_excerpt(body_html: str, limit: int = 200) -> str:
     """A comment's text as a short plain quote (for the comment another one answers)."""
-    return text.excerpt(body_html or "", limit)
+    return text.excerpt_of_rendered(body_html or "", limit)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from app.models import NoticeKind
 from app.notifications import bp
 from app.services.notifications.compose import moment_of, reason_for_mail
-from app.text import excerpt
+from app.text import excerpt_of_rendered
 
 
 def notice_kind(kind: NoticeKind | str) -> str:
@@ -24,7 +24,7 @@ def notice_kind(kind: NoticeKind | str) -> str:
 
 
 def notice_excerpt(body_html: str) -> str:
-    return excerpt(body_html, 280)
+    return excerpt_of_rendered(body_html, 280)
 
 
 bp.add_app_template_filter(notice_kind, "notice_kind")

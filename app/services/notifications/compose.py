@@ -25,7 +25,7 @@ from app.models import Article, Comment, ModerationEvent, Notice, NoticeKind, Us
 from app.services.notifications import unsubscribe
 from app.services.notifications.rules import TOPIC_OF, Topic
 from app.services.reasons import Audience, reason_text
-from app.text import excerpt
+from app.text import excerpt_of_rendered
 
 TEMPLATE = "notifications/mail/{name}.{format}"
 EXCERPT_LENGTH = 400
@@ -133,7 +133,7 @@ def _comment_values(subject: Subject) -> dict[str, Any]:
         "comment": comment,
         "article": article,
         "author_name": comment.author.display_name if comment else "",
-        "excerpt": excerpt(comment.body_html, EXCERPT_LENGTH) if comment else "",
+        "excerpt": excerpt_of_rendered(comment.body_html, EXCERPT_LENGTH) if comment else "",
         "comment_url": absolute_url("comments.permalink", comment_id=comment.id)
         if comment
         else None,
