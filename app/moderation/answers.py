@@ -14,6 +14,7 @@ from flask import current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ModerationEvent, utcnow
@@ -22,6 +23,7 @@ from app.services import undo as undo_service
 from app.services.queue import queue_count
 
 UNDO_CATEGORY = "undo"  # a flashed message of this category holds the id of an event
+UNDO_MANY_CATEGORY = "undo-many"  # ... the ids of a bulk decision's events, with commas
 
 
 def wants_json() -> bool:
@@ -55,6 +57,31 @@ def undo_offer(event_id: Any) -> dict[str, Any] | None:
     except (TypeError, ValueError):
         return None
     return offer_for(event)
+
+
+@bp.app_template_global()
+def undo_many_offer(event_ids: Any) -> dict[str, Any] | None:
+    """For the flashed message of category "undo-many": the offer for the events still open
+    to the person asking, until the first of them closes."""
+    ids = [int(part) for part in str(event_ids).split(",") if part.isdigit()]
+    if not ids:
+        return None
+    query = select(ModerationEvent).where(ModerationEvent.id.in_(ids))
+    now, window = utcnow(), undo_window()
+    events = [
+        event
+        for event in db.session.scalars(query)
+        if undo_service.may_undo(current_user, event, now, window)
+    ]
+    if not events:
+        return None
+    until = min(undo_service.undo_deadline(event, window) for event in events)
+    return {
+        "url": url_for("moderation.undo_many"),
+        "ids": [event.id for event in events],
+        "until_text": format_time(until, "short"),
+        "next": request.full_path.rstrip("?"),
+    }
 
 
 def decided(message: str, event: ModerationEvent | None, back: str) -> Any:

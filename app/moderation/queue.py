@@ -10,6 +10,7 @@ from app.auth.next_url import safe_next
 from app.extensions import db
 from app.models import Article, utcnow
 from app.moderation import bp
+from app.moderation.answers import UNDO_MANY_CATEGORY
 from app.moderation.forms import BulkForm
 from app.moderation.routes import QUEUE_PER_PAGE
 from app.permissions import moderator_required
@@ -120,6 +121,8 @@ def bulk():  # noqa: ANN201
     else:
         message = ngettext("%(num)d comment hidden.", "%(num)d comments hidden.", done)
     flash(message, "success")
+    if result.events:
+        flash(",".join(str(event.id) for event in result.events), UNDO_MANY_CATEGORY)
     if result.skipped:
         skipped = len(result.skipped)
         flash(

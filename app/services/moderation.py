@@ -210,6 +210,7 @@ BULK_DECISIONS = ("approve", "hide")
 class BulkResult:
     done: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # gone, or no longer in a fitting state
+    events: list[ModerationEvent] = field(default_factory=list)  # the decisions, for undoing
 
 
 def bulk(
@@ -239,11 +240,13 @@ def bulk(
             if comment is None:
                 raise NotFound(_l("This comment does not exist."))
             # A refused or stale decision raises before it writes anything.
-            DECISIONS[decision](session, comment, actor=actor, now=now, reason=reason)
+            event = DECISIONS[decision](session, comment, actor=actor, now=now, reason=reason)
         except (InvalidInput, NotFound, Conflict):
             result.skipped.append(comment_id)
         else:
             result.done.append(comment_id)
+            result.events.append(event)
+    session.flush()  # the events' ids, for the offer to undo them
     return result
 
 

@@ -10,6 +10,8 @@ decision either wins completely or changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -83,6 +85,54 @@ def undo(
     if comment is None:
         raise Conflict(CHANGED_SINCE)
     return _undo_comment_decision(session, event, comment, actor=actor, now=now)
+
+
+@dataclass
+class ManyUndone:
+    done: list[int] = field(default_factory=list)  # the events taken back
+    skipped: list[int] = field(default_factory=list)  # their time ran out, or something happened
+
+
+def undo_many(
+    session: Session,
+    event_ids: Iterable[int],
+    *,
+    actor: User,
+    now: datetime,
+    window: timedelta,
+) -> ManyUndone:
+    """Take back the decisions on comments of one bulk decision.
+
+    Decisions that can no longer be taken back (their time ran out, or something happened to
+    their comment since) are skipped; the others are taken back together. Another
+    moderator's decision among them refuses the whole request: the offer only ever names the
+    moderator's own.
+    """
+    if not is_moderator(actor):
+        raise NotAllowed(_l("Only moderators may do this."))
+    ids = sorted(set(event_ids))
+    if not ids:
+        raise InvalidInput(_l("There is no such decision."))
+    events = {
+        e.id: e for e in session.scalars(select(ModerationEvent).where(ModerationEvent.id.in_(ids)))
+    }
+    if any(event.actor_id != actor.id for event in events.values()):
+        raise NotAllowed(_l("Only the moderator who took a decision can undo it."))
+    result = ManyUndone()
+    for event_id in ids:
+        event = events.get(event_id)
+        if (
+            event is None
+            or event.action not in COMMENT_DECISIONS
+            or not may_undo(actor, event, now, window)
+            or _later_event(session, event, ModerationEvent.comment_id == event.comment_id)
+        ):
+            result.skipped.append(event_id)
+            continue
+        # A decision racing this one makes undo() raise: the caller rolls all of it back.
+        undo(session, event_id, actor=actor, now=now, window=window)
+        result.done.append(event_id)
+    return result
 
 
 def _claim(session: Session, event: ModerationEvent, now: datetime) -> None:
