@@ -79,6 +79,34 @@ def test_a_moderator_approves_from_the_queue_with_the_keyboard(
         reader.close()
 
 
+def test_a_moderator_takes_a_bulk_approval_back_with_the_keyboard(live_server, live_make, page):
+    article = live_make.article("Zu schnell freigegeben")
+    author = live_make.user("schreiberin")
+    moderator = live_make.user("moderatorin", role=UserRole.MODERATOR)
+    waiting = [
+        live_make.comment(article, author, text, status=CommentStatus.PENDING)
+        for text in ("Erster Entwurf.", "Zweiter Entwurf.")
+    ]
+    log_in(page.context, live_server.app, moderator, live_server.url)
+    page.goto(live_server.url + "/moderation/")
+    for comment in waiting:
+        tab_to(page, f"#select-{comment.id}")
+        page.keyboard.press("Space")
+    tab_to(page, "#bulk-form button[value=approve]", backwards=True)
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    assert "2 Kommentare freigegeben." in page.locator(".flashes").inner_text()
+    assert "diese 2 Entscheidungen" in page.locator(".flashes").inner_text()
+
+    tab_to(page, ".flashes .undo-offer button", backwards=True)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "2 Entscheidungen wurden rückgängig gemacht." in page.locator(".flashes").inner_text()
+    assert page.locator(".site-nav .badge").inner_text() == "2"
+    for comment in waiting:
+        assert page.locator(f"#entry-{comment.id}").is_visible()
+
+
 def test_a_member_flags_a_comment_without_javascript(live_server, live_make, page_without_js):
     article = live_make.article("Melden ohne Skript")
     author = live_make.user("schreiberin")
