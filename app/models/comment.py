@@ -34,6 +34,9 @@ class Comment(db.Model):
         Index("ix_comments_status_created_at", "status", "created_at"),
         # An author's own comments (account page, moderation record, policy "first").
         Index("ix_comments_author_id_status", "author_id", "status"),
+        # An author's comments by time: the flood rules on every comment sent, and the lists
+        # of a member's comments newest first.
+        Index("ix_comments_author_id_created_at", "author_id", "created_at"),
         Index("ix_comments_parent_id", "parent_id"),
         # Everything waiting for a moderator (services.queue.waiting_condition), newest first:
         # the queue, its count and its list of articles read this small index, not all the
