@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -36,15 +38,8 @@ def undo(event_id: int):  # noqa: ANN201
             window=undo_window(),
         )
         db.session.commit()
-    except NotFound:
-        db.session.rollback()
-        abort(404)
-    except NotAllowed as error:
-        db.session.rollback()
-        return refused(str(error), back, 403)
     except DomainError as error:
-        db.session.rollback()
-        return refused(str(error), back, 409)
+        return _refusal(error, back)
     return decided(_("The decision has been undone."), None, back)
 
 
@@ -62,12 +57,8 @@ def undo_many():  # noqa: ANN201
             window=undo_window(),
         )  # fmt: skip
         db.session.commit()
-    except NotAllowed as error:
-        db.session.rollback()
-        return refused(str(error), back, 403)
     except DomainError as error:
-        db.session.rollback()
-        return refused(str(error), back, 409)
+        return _refusal(error, back)
     skipped = ngettext(
         "%(num)d decision could not be undone: its time ran out or something has happened since.",
         "%(num)d decisions could not be undone: their time ran out or something has happened "
@@ -84,3 +75,11 @@ def undo_many():  # noqa: ANN201
     if result.skipped:
         flash(skipped, "warning")
     return redirect(back)
+
+
+def _refusal(error: DomainError, back: str) -> Any:
+    """Nothing was taken back: the answer to the service's refusal."""
+    db.session.rollback()
+    if isinstance(error, NotFound):
+        abort(404)
+    return refused(str(error), back, 403 if isinstance(error, NotAllowed) else 409)
