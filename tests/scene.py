@@ -183,13 +183,13 @@ def _build_thread(make: Factory, article: Article, people: list[User], scene: Sc
     removed = make.comment(article, people[0], "Wird entfernt.", created_at=earlier)
     # Two of these people answer the member later (scene_notices.py): what they wrote here is
     # an hour old, so the flood rules let them.
-    an_hour_later = earlier + timedelta(hours=9)
+    an_hour_ago = earlier + timedelta(hours=9)
     make.comment(
         article,
         people[1],
         "Eine Antwort auf einen entfernten Kommentar.",
         parent=removed,
-        created_at=an_hour_later,
+        created_at=an_hour_ago,
     )
     own = make.comment(
         article,
@@ -222,11 +222,11 @@ def _build_thread(make: Factory, article: Article, people: list[User], scene: Sc
         people[2],
         "Ein Kommentar mit zu vielen Links.",
         status=CommentStatus.PENDING,
-        created_at=an_hour_later,
+        created_at=an_hour_ago,
     )
     flagged = make.comment(article, people[3], "Ein gemeldeter Kommentar.")
     back_to_review = make.comment(
-        article, people[1], "Nach Meldungen wieder zur Prüfung.", created_at=an_hour_later
+        article, people[1], "Nach Meldungen wieder zur Prüfung.", created_at=an_hour_ago
     )
     scene.comments.update(
         removed=removed.id,
