@@ -122,7 +122,7 @@ def bulk():  # noqa: ANN201
         message = ngettext("%(num)d comment hidden.", "%(num)d comments hidden.", done)
     flash(message, "success")
     if result.events:
-        flash(",".join(str(event.id) for event in result.events), UNDO_MANY_CATEGORY)
+        flash(",".join(map(str, result.events.values())), UNDO_MANY_CATEGORY)
     if result.skipped:
         skipped = len(result.skipped)
         flash(

@@ -208,9 +208,13 @@ BULK_DECISIONS = ("approve", "hide")
 
 @dataclass
 class BulkResult:
-    done: list[int] = field(default_factory=list)
+    # The decided comments' ids, each with its decision's event id (for the offer to undo).
+    events: dict[int, int] = field(default_factory=dict)
     skipped: list[int] = field(default_factory=list)  # gone, or no longer in a fitting state
-    events: list[ModerationEvent] = field(default_factory=list)  # the decisions, for undoing
+
+    @property
+    def done(self) -> list[int]:
+        return list(self.events)
 
 
 def bulk(
@@ -234,6 +238,7 @@ def bulk(
     query = select(Comment).where(Comment.id.in_(ids)).order_by(Comment.id)
     comments = {c.id: c for c in session.scalars(query.with_for_update(of=Comment))}
     result = BulkResult()
+    decided: list[ModerationEvent] = []
     for comment_id in ids:
         comment = comments.get(comment_id)
         try:
@@ -244,9 +249,9 @@ def bulk(
         except (InvalidInput, NotFound, Conflict):
             result.skipped.append(comment_id)
         else:
-            result.done.append(comment_id)
-            result.events.append(event)
+            decided.append(event)
     session.flush()  # the events' ids, for the offer to undo them
+    result.events = {event.comment_id: event.id for event in decided}
     return result
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -118,6 +118,7 @@ def undo_many(
     }
     if any(event.actor_id != actor.id for event in events.values()):
         raise NotAllowed(_l("Only the moderator who took a decision can undo it."))
+    latest = _latest_events(session, [event.comment_id for event in events.values()])
     result = ManyUndone()
     for event_id in ids:
         event = events.get(event_id)
@@ -125,7 +126,7 @@ def undo_many(
             event is None
             or event.action not in COMMENT_DECISIONS
             or not may_undo(actor, event, now, window)
-            or _later_event(session, event, ModerationEvent.comment_id == event.comment_id)
+            or latest.get(event.comment_id, event.id) > event.id  # something happened since
         ):
             result.skipped.append(event_id)
             continue
@@ -133,6 +134,16 @@ def undo_many(
         undo(session, event_id, actor=actor, now=now, window=window)
         result.done.append(event_id)
     return result
+
+
+def _latest_events(session: Session, comment_ids: list[int | None]) -> dict[int, int]:
+    """The id of the latest event of each of the comments, in one statement."""
+    wanted = [ident for ident in comment_ids if ident is not None]
+    if not wanted:
+        return {}
+    latest = func.max(ModerationEvent.id)
+    query = select(ModerationEvent.comment_id, latest).where(ModerationEvent.comment_id.in_(wanted))
+    return dict(session.execute(query.group_by(ModerationEvent.comment_id)).tuples().all())
 
 
 def _claim(session: Session, event: ModerationEvent, now: datetime) -> None:
