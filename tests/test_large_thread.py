@@ -18,6 +18,7 @@ from sqlalchemy import event
 from app.extensions import db
 from app.models import utcnow
 from bench import prepare
+from tests.accounts_support import login
 from tests.conftest import make_app
 
 pytestmark = pytest.mark.postgres
@@ -73,6 +74,22 @@ def test_the_first_page_of_a_huge_thread_loads_only_what_it_shows(big_site):
     shown = len(set(re.findall(rb'<article id="comment-(\d+)"', answer.data)))
     assert 0 < shown < 1_000
     assert _whole_comment_rows(seen) <= shown + 50, (_whole_comment_rows(seen), shown)
+
+
+def test_a_moderators_page_of_a_huge_thread_loads_only_what_it_shows(big_site):
+    """Moderators see every comment, waiting and hidden ones too, so their page is never
+    kept; it is built from the light rows, and whole comments are loaded for its page."""
+    app, manifest = big_site
+    client = app.test_client()
+    assert login(client, "bench-moderator", prepare.PASSWORD).status_code == 302
+    for page in ("", "?page=2"):
+        with rows_read(app) as seen:
+            answer = client.get(f"/articles/{manifest.big_slug}{page}")
+        assert answer.status_code == 200
+        assert b"bench-moderator" in answer.data  # seen as the moderator
+        shown = len(set(re.findall(rb'<article id="comment-(\d+)"', answer.data)))
+        assert 0 < shown < 1_000
+        assert _whole_comment_rows(seen) <= shown + 50, (page, _whole_comment_rows(seen), shown)
 
 
 def test_the_first_page_of_a_huge_thread_is_paged_by_top_level_threads(big_site):

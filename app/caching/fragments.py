@@ -11,7 +11,8 @@ a new comment or a decision renders one top-level thread again, and in it one co
 What is personal is never kept for anybody else: the threads holding a member's own comments
 (their controls, their waiting and hidden ones, those they flagged) are put together for
 them from a light query for those threads alone, and kept for them alone
-(app/caching/own_threads.py). Moderators get the whole thread.
+(app/caching/own_threads.py). Moderators get the whole thread as they see it, built from the
+light rows too, with whole comments loaded for the page they look at.
 
 The reader's shape of the whole thread (the top-level threads in order, their members and
 digests) is kept under the ``discussion_version``; a request whose pieces are all kept loads
@@ -56,7 +57,6 @@ from app.services.threads import (
     Thread,
     build_thread,
     fill_whole_comments,
-    load_comments,
     load_outline,
 )
 
@@ -109,7 +109,6 @@ class ThreadView(OwnThreads):
         self.editable: set[int] = set()  # own comments the viewer may still edit
         self.depth, self.per_page = config["COMMENT_MAX_DEPTH"], config["COMMENTS_PER_PAGE"]
         self.cache: Store = store_of()
-        self.comments: list[Comment] | None = None  # loaded only when rendered whole
         self.outline: list[Any] | None = None  # the shape's rows, when the shape is built
         self._reader_nodes: dict[int, Node] = {}  # top-level threads built for readers
         self.whole: Thread | None = None  # the viewer's whole thread, when rendered for them
@@ -134,18 +133,13 @@ class ThreadView(OwnThreads):
 
     # --- building -------------------------------------------------------------------------
 
-    def _all_comments(self) -> list[Comment]:
-        if self.comments is None:
-            self.comments = load_comments(db.session, self.article.id)
-        return self.comments
-
     def _build(self, comments: list[Comment], viewer: Any) -> Thread:
         return build_thread(comments, viewer, self.depth, self.per_page)
 
     def _outline(self) -> list[Any]:
-        """Rows standing in for the comments: the whole ones if loaded, else the light ones."""
+        """The light rows of every comment of the article, standing in for the comments."""
         if self.outline is None:
-            self.outline = self.comments or load_outline(db.session, self.article.id)
+            self.outline = load_outline(db.session, self.article.id)
         return self.outline
 
     def _reader_roots(self, roots: list[int]) -> dict[int, Node] | None:
@@ -166,7 +160,8 @@ class ThreadView(OwnThreads):
         return {root: self._reader_nodes[root] for root in roots}
 
     def _render_whole(self) -> None:
-        self.whole = self._build(self._all_comments(), self.viewer)
+        # From the light rows: whole comments are put in for the page rendered (_pieces).
+        self.whole = self._build(self._outline(), self.viewer)
 
     def _skeleton(self) -> Skeleton:
         article = self.article
@@ -200,7 +195,8 @@ class ThreadView(OwnThreads):
     def replyable(self, comment_id: int) -> Comment | None:
         """The comment, if it may be answered: of this article and visible to everyone."""
         if self.whole is not None:
-            return self.whole.replyable(comment_id)
+            found = self.whole.replyable(comment_id)
+            return found if found is None else db.session.get(Comment, comment_id)
         if comment_id not in self.skeleton.visible:
             return None
         found = db.session.get(Comment, comment_id)
@@ -221,10 +217,12 @@ class ThreadView(OwnThreads):
         found = None
         if self.skeleton is not None:
             found = self._reader_roots(list(self.skeleton.roots[: self.per_page]))
-        if found is None:  # rendered whole (staff, no store) or a race: the reader's view
-            tops = self._build(self._all_comments(), None).page(1)
-        else:
-            tops = list(found.values())
+        # Rendered whole (staff, no store) or a race: the reader's view from the light rows.
+        tops = (
+            list(found.values())
+            if found is not None
+            else self._build(self._outline(), None).page(1)
+        )
         chosen = [node for node in in_order(tops) if node.shown][:limit]
         fill_whole_comments(db.session, chosen)
         return [node.comment for node in chosen]
@@ -272,7 +270,9 @@ class ThreadView(OwnThreads):
                 if all(root in pieces for root in window):
                     return [pieces[root] for root in window]
             self._render_whole()  # the kept shape and the comments disagree: a race
-        return [nest(node, render) for node in self.whole.page(page)]
+        tops = self.whole.page(page)
+        fill_whole_comments(db.session, walk(tops))
+        return [nest(node, render) for node in tops]
 
     def _overrides(self, may_write: bool | None) -> dict[str, Any]:
         """How to render for the viewer who owns nothing: a reader as is, a member stood in."""

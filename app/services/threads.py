@@ -3,9 +3,9 @@
 What a viewer sees depends only on the comments and on the viewer: a reader (``viewer``
 None) sees exactly the visible comments plus placeholders, so that view can be kept (see
 app/caching/fragments.py); a member additionally sees their own pending and hidden
-comments, a moderator everything but the text of deleted comments. The tree is built
-either from whole comments (one query) or from the outline's light rows, into which whole
-comments are put where they are rendered.
+comments, a moderator everything but the text of deleted comments. The tree is built from
+the outline's light rows (one query), into which whole comments are put where they are
+rendered (one more).
 """
 
 from __future__ import annotations
@@ -23,17 +23,6 @@ from app.permissions import can_see_comment
 
 # Nesting below two levels needs a level to nest in; a smaller setting would leave none.
 MIN_DISPLAY_DEPTH = 2
-
-
-def load_comments(session: Session, article_id: int) -> list[Comment]:
-    """Every comment of the article with its author, oldest first: one query."""
-    return list(
-        session.scalars(
-            select(Comment)
-            .where(Comment.article_id == article_id)
-            .order_by(Comment.created_at, Comment.id)
-        ).unique()
-    )
 
 
 # Ids per statement when loading comments by id: well below the bound parameters either
