@@ -3,6 +3,7 @@ sees of the thread depends only on the discussion's version, the page and the la
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from unittest.mock import patch
@@ -15,7 +16,7 @@ from app.caching.store import store_of
 from app.extensions import db
 from app.models import Article, Comment, CommentStatus, User, UserRole
 from app.services import transitions
-from tests.comment_helpers import get, page_url, section
+from tests.comment_helpers import comments_of, get, page_url, post_comment, section
 from tests.support import Factory, login_as
 
 
@@ -125,6 +126,35 @@ def test_a_new_reply_renders_its_own_thread_again_and_no_other(cached):
     assert all(f"Anfang {n}" in page.text for n in range(3))
     # The other comments of its thread come kept, each on its own; the other threads whole.
     assert rendered == [new.id]
+
+
+@pytest.mark.writes_in_a_row
+def test_after_posting_only_the_new_comment_is_rendered_for_its_author(cached):
+    """The page a member lands on after posting (it greets them, so it is put together for
+    them) takes their other threads as kept for them, filled in with this request's token."""
+    app, make = cached, Factory(cached)  # what the page cache keeps
+    article, author = make.article(), make.user()
+    for n in range(3):
+        make.comment(article, author, f"Früher {n}")
+    member = app.test_client()
+    login_as(member, author)
+    assert member.get(page_url(article)).status_code == 200  # their threads, kept for them
+    rendered: list[int] = []
+    original = CommentRenderer.__call__
+
+    def spying(self, node, **overrides):  # noqa: ANN001, ANN202
+        rendered.append(node.comment.id)
+        return original(self, node, **overrides)
+
+    with patch.object(CommentRenderer, "__call__", spying):
+        sent = post_comment(member, article, "Ganz neu")
+        landed = member.get(sent.headers["Location"]).text
+    new = comments_of(app, article)[-1]
+    assert new.body == "Ganz neu" and rendered == [new.id]
+    assert "Ganz neu" in landed and all(f"Früher {n}" in landed for n in range(3))
+    # Every form of the page, the kept ones' included, carries this session's token.
+    tokens = re.findall(r'name="csrf_token" value="([^"]*)"', landed)
+    assert len(tokens) >= 5 and len(set(tokens)) == 1, tokens
 
 
 def test_a_renamed_commenter_is_shown_renamed_in_every_kept_thread(cached):

@@ -6,7 +6,8 @@ looks the same to them as to any member and comes from the store. What they see 
 under their id, the thread's shape, which of their comments they may still edit (the edit
 window closes by the clock, without any write) and which they flagged, with the CSRF token
 of their forms left as a hole (app/caching/holes.py), so a later request of theirs renders
-nothing at all (``PieceKeys`` in app/caching/fragments.py).
+nothing at all (``PieceKeys`` in app/caching/fragments.py), and a page put together for them
+(the one after posting, say) renders only the threads that changed.
 
 A mixin of app/caching/fragments.py's ``ThreadView``, which holds the state it uses.
 """
@@ -19,7 +20,7 @@ from typing import Any
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, select, union_all
 
-from app.caching.holes import VALUE_MARKS, cut, with_token_marked
+from app.caching.holes import VALUE_MARKS, cut, fill, with_token_marked
 from app.caching.nesting import CommentRenderer, nest, walk
 from app.caching.store import Store
 from app.extensions import db
@@ -113,17 +114,21 @@ class OwnThreads:
         """The threads holding the viewer's own comments, put together for them alone (and,
         with an edit window given, kept for them).
 
-        Only the viewer's own comments are rendered; every other comment in these threads
-        looks the same to them as to any member and comes from the store. The shape is built
-        from a light query; whole comments are loaded only where rendering needs them.
+        Threads kept for them are taken with the token of this request. Of the others, only
+        the viewer's own comments are rendered; every other comment in these threads looks
+        the same to them as to any member and comes from the store. The shape is built from
+        a light query; whole comments are loaded only where rendering needs them.
         """
-        if not roots:
-            return {}
-        ids = [comment_id for root in roots for comment_id in self.skeleton.members[root]]
+        prefix, may_write = self._shared_key()
+        keep = self.edit_minutes is not None
+        pieces = self._kept_own_pieces(prefix, roots) if keep else {}
+        missing = [root for root in roots if root not in pieces]
+        if not missing:
+            return pieces
+        ids = [comment_id for root in missing for comment_id in self.skeleton.members[root]]
         shape = load_outline(db.session, self.article.id, ids)
         nodes = {node.comment.id: node for node in self._build(shape, self.viewer).roots}
-        tops = [nodes[root] for root in roots if root in nodes]
-        prefix, may_write = self._shared_key()
+        tops = [nodes[root] for root in missing if root in nodes]
         below = walk(tops)
         kept = self._kept_comments([node for node in below if not self._personal(node)], prefix)
         fill_whole_comments(db.session, [node for node in below if node.comment.id not in kept])
@@ -132,14 +137,26 @@ class OwnThreads:
         def html_of(node: Node) -> str:
             return render(node) if self._personal(node) else shared(node)
 
-        pieces = {node.comment.id: nest(node, html_of) for node in tops}
-        if self.edit_minutes is not None:  # kept for this viewer alone, token left out
+        rendered = {node.comment.id: nest(node, html_of) for node in tops}
+        if keep:  # kept for this viewer alone, token left out
             token = generate_csrf()
-            for root, html in pieces.items():
+            for root, html in rendered.items():
                 if root in self.skeleton.shapes:
                     parts = cut(with_token_marked(html, token), VALUE_MARKS)
                     self.cache.put(self._own_key(prefix, root), parts, 2 * len(html) + 200)
-        return pieces
+        return pieces | rendered
+
+    def _kept_own_pieces(self, prefix: tuple, roots: list[int]) -> dict[int, str]:
+        """Those of the viewer's threads *roots* that are kept for them, filled in with this
+        request's token: one store read."""
+        wanted = [root for root in roots if root in self.skeleton.shapes]
+        found = self.cache.get_many(self._own_key(prefix, root) for root in wanted)
+        token = {"token": generate_csrf().encode()}
+        return {
+            root: fill(parts, token).decode()
+            for root, parts in zip(wanted, found, strict=True)
+            if parts is not None
+        }
 
     def _personal(self, node: Node) -> bool:
         """Rendered for the viewer alone: their own comments and those they flagged."""
