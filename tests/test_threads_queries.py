@@ -36,6 +36,20 @@ def counted(app) -> Iterator[list[str]]:  # noqa: ANN001
         event.remove(engine, "before_cursor_execute", remember)
 
 
+@contextmanager
+def comments_rendered() -> Iterator[list[int]]:
+    """The ids of the comments rendered meanwhile, in order."""
+    rendered: list[int] = []
+    original = CommentRenderer.__call__
+
+    def spying(self, node, **overrides):  # noqa: ANN001, ANN202
+        rendered.append(node.comment.id)
+        return original(self, node, **overrides)
+
+    with patch.object(CommentRenderer, "__call__", spying):
+        yield rendered
+
+
 def _fill(make, article, count: int) -> None:  # noqa: ANN001
     """*count* comments from several authors, a third of them replies, some not visible."""
     authors = [make.user() for _ in range(4)]
@@ -113,14 +127,7 @@ def test_a_new_reply_renders_its_own_thread_again_and_no_other(cached):
     reader = app.test_client()
     assert reader.get(page_url(article)).status_code == 200
     new = make.comment(article, make.user(), "Die neue Antwort", parent=roots[1])
-    rendered: list[int] = []
-    original = CommentRenderer.__call__
-
-    def spying(self, node, **overrides):  # noqa: ANN001, ANN202
-        rendered.append(node.comment.id)
-        return original(self, node, **overrides)
-
-    with patch.object(CommentRenderer, "__call__", spying):
+    with comments_rendered() as rendered:
         page = reader.get(page_url(article))
     assert "Die neue Antwort" in page.text
     assert all(f"Anfang {n}" in page.text for n in range(3))
@@ -139,14 +146,7 @@ def test_after_posting_only_the_new_comment_is_rendered_for_its_author(cached):
     member = app.test_client()
     login_as(member, author)
     assert member.get(page_url(article)).status_code == 200  # their threads, kept for them
-    rendered: list[int] = []
-    original = CommentRenderer.__call__
-
-    def spying(self, node, **overrides):  # noqa: ANN001, ANN202
-        rendered.append(node.comment.id)
-        return original(self, node, **overrides)
-
-    with patch.object(CommentRenderer, "__call__", spying):
+    with comments_rendered() as rendered:
         sent = post_comment(member, article, "Ganz neu")
         landed = member.get(sent.headers["Location"]).text
     new = comments_of(app, article)[-1]
