@@ -133,8 +133,9 @@ class ThreadView(OwnThreads):
 
     # --- building -------------------------------------------------------------------------
 
-    def _build(self, comments: list[Comment], viewer: Any) -> Thread:
-        return build_thread(comments, viewer, self.depth, self.per_page)
+    def _build(self, rows: list[Any], viewer: Any) -> Thread:
+        """The thread of *rows* (outline rows standing in for comments) as *viewer* sees it."""
+        return build_thread(rows, viewer, self.depth, self.per_page)
 
     def _outline(self) -> list[Any]:
         """The light rows of every comment of the article, standing in for the comments."""
