@@ -24,7 +24,6 @@ thousands of comments loads at most the few hundred it shows.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +33,6 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from app.caching.holes import Parts
 from app.caching.http import canonical_address
 from app.caching.nesting import (
     CommentRenderer,
@@ -46,6 +44,7 @@ from app.caching.nesting import (
     walk,
 )
 from app.caching.own_threads import OwnThreads
+from app.caching.piece_keys import PieceKeys
 from app.caching.store import Store, store_of
 from app.caching.versions import ArticleVersions
 from app.extensions import db
@@ -59,33 +58,6 @@ from app.services.threads import (
     fill_whole_comments,
     load_outline,
 )
-
-
-@dataclass(frozen=True)
-class PieceKeys:
-    """Where the top-level threads of one page are kept for one viewer who owns some."""
-
-    order: tuple[int, ...]
-    pages: int  # how many pages of comments this viewer has (the pager says so)
-    window: tuple  # everybody else's threads of the page, read as one entry (encoded)
-    theirs: tuple[tuple[int, tuple], ...]  # each of them with its own piece's key
-    own: tuple[tuple[int, tuple], ...]  # the viewer's, kept for them with their token's hole
-
-    def read(self, cache: Store) -> list[bytes | Parts] | None:
-        """The threads in order from the store alone; None when one is not kept. The window
-        entry is made from the kept pieces by the first request that asks for it."""
-        found = cache.get_many([self.window, *(key for _, key in self.own)])
-        shared, own = found[0], dict(zip((root for root, _ in self.own), found[1:], strict=True))
-        if any(piece is None for piece in own.values()):
-            return None
-        if shared is None:
-            pieces = cache.get_many(key for _, key in self.theirs)
-            if any(piece is None for piece in pieces):
-                return None
-            roots = (root for root, _ in self.theirs)
-            shared = {root: piece.encode() for root, piece in zip(roots, pieces, strict=True)}
-            cache.put(self.window, shared, sum(map(len, shared.values())))
-        return [shared[root] if root in shared else own[root] for root in self.order]
 
 
 class ThreadView(OwnThreads):

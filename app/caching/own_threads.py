@@ -6,7 +6,7 @@ looks the same to them as to any member and comes from the store. What they see 
 under their id, the thread's shape, which of their comments they may still edit (the edit
 window closes by the clock, without any write) and which they flagged, with the CSRF token
 of their forms left as a hole (app/caching/holes.py), so a later request of theirs renders
-nothing at all (``PieceKeys`` in app/caching/fragments.py), and a page put together for them
+nothing at all (app/caching/piece_keys.py), and a page put together for them
 (the one after posting, say) renders only the threads that changed.
 
 A mixin of app/caching/fragments.py's ``ThreadView``, which holds the state it uses.

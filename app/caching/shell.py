@@ -42,10 +42,11 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from app.caching import holes
-from app.caching.fragments import PieceKeys, ThreadView
+from app.caching.fragments import ThreadView
 from app.caching.http import canonical_address
 from app.caching.nesting import stand_in
 from app.caching.own_threads import editable_ids, own_rows
+from app.caching.piece_keys import PieceKeys
 from app.caching.store import store_of
 from app.caching.versions import ArticleVersions
 from app.comments.discussion import edit_minutes, requested_page, writing_mode

@@ -7,11 +7,10 @@ chosen with ``FOR UPDATE SKIP LOCKED``, so workers never wait for each other; SQ
 runs one writer at a time, so its conditional UPDATE is a claim on its own. A worker that
 dies holding a claim lets go when its lease runs out, and another sends the mail.
 
-Digests are claimed per recipient and key (an article, or the moderation queue) on their
-``notice_digests`` row, which also remembers when the last one went out: at most one per
-interval. What a notice points to is checked again right before sending; a mail server
-that fails means another try later, after a growing delay, and at last the state
-``failed``, which admins see with a button to try again.
+Digests are claimed per recipient and key, at most one per interval (digest_claims.py).
+What a notice points to is checked again right before sending; a mail server that fails
+means another try later, after a growing delay, and at last the state ``failed``, which
+admins see with a button to try again.
 """
 
 from __future__ import annotations
@@ -35,14 +34,13 @@ from app.models import (
     MailState,
     ModerationEvent,
     Notice,
-    NoticeDigest,
     User,
 )
-from app.services.notifications import compose, preferences
+from app.services.notifications import compose, digest_claims, preferences
+from app.services.notifications.digest_claims import LEASE
 from app.services.notifications.outbox import params_of
 from app.services.notifications.rules import recipient_may_hear, still_true, wants_mail
 
-LEASE = timedelta(minutes=5)
 BATCH = 50
 LONGEST_DELAY = timedelta(hours=6)
 
@@ -190,7 +188,7 @@ def _send_digest(
     recipient = session.get(User, recipient_id)
     settings = preferences.settings_of(session, recipient_id)
     interval = timedelta(minutes=preferences.digest_minutes(settings, current_app.config))
-    if not _claim_digest(session, recipient_id, key, worker, now, interval):
+    if not digest_claims.claim(session, recipient_id, key, worker, now, interval):
         return
     notices = list(
         session.scalars(
@@ -211,7 +209,7 @@ def _send_digest(
         _settle(session, stale, worker, now, MailState.SKIPPED, release=False)
         report.skipped += len(stale)
     if not chosen:
-        _release_digest(session, recipient_id, key, worker, sent_at=None)
+        digest_claims.release(session, recipient_id, key, worker, sent_at=None)
         session.commit()
         return
 
@@ -220,68 +218,6 @@ def _send_digest(
 
     ids = [n.id for n in chosen]
     _send(session, write, ids, worker, now, report, digest=(recipient_id, key))
-
-
-def _claim_digest(
-    session: Session,
-    recipient_id: int,
-    key: str,
-    worker: str,
-    now: datetime,
-    interval: timedelta,
-) -> bool:
-    """Make the digest (recipient, key) this worker's, if nobody holds it and its interval
-    is over; otherwise its notices wait until the interval is."""
-    session.execute(
-        preferences.insert_ignoring_duplicates(session, NoticeDigest)
-        .values(recipient_id=recipient_id, digest_key=key)
-        .on_conflict_do_nothing(index_elements=["recipient_id", "digest_key"])
-    )
-    where = (NoticeDigest.recipient_id == recipient_id, NoticeDigest.digest_key == key)
-    claimed = session.execute(
-        update(NoticeDigest)
-        .where(
-            *where,
-            or_(NoticeDigest.claimed_until.is_(None), NoticeDigest.claimed_until < now),
-            or_(NoticeDigest.last_sent_at.is_(None), NoticeDigest.last_sent_at <= now - interval),
-        )
-        .values(claimed_by=worker, claimed_until=now + LEASE)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not claimed:
-        last_sent = session.scalar(select(NoticeDigest.last_sent_at).where(*where))
-        if last_sent is not None and last_sent > now - interval:
-            session.execute(
-                update(Notice)
-                .where(
-                    Notice.recipient_id == recipient_id,
-                    Notice.digest_key == key,
-                    Notice.mail_state == MailState.PENDING,
-                    Notice.next_attempt_at < last_sent + interval,
-                )
-                .values(next_attempt_at=last_sent + interval)
-                .execution_options(synchronize_session=False)
-            )
-    session.commit()
-    return bool(claimed)
-
-
-def _release_digest(
-    session: Session, recipient_id: int, key: str, worker: str, sent_at: datetime | None
-) -> None:
-    values: dict[str, Any] = {"claimed_by": None, "claimed_until": None}
-    if sent_at is not None:
-        values["last_sent_at"] = sent_at
-    session.execute(
-        update(NoticeDigest)
-        .where(
-            NoticeDigest.recipient_id == recipient_id,
-            NoticeDigest.digest_key == key,
-            NoticeDigest.claimed_by == worker,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def _send(
@@ -313,12 +249,12 @@ def _send(
         reason = str(error) if isinstance(error, MailError) else f"{type(error).__name__}: {error}"
         _failed_attempt(session, ids, worker, now, reason, report)
         if digest is not None:
-            _release_digest(session, *digest, worker, sent_at=None)
+            digest_claims.release(session, *digest, worker, sent_at=None)
         session.commit()
         return
     _settle(session, ids, worker, now, MailState.SENT)
     if digest is not None:
-        _release_digest(session, *digest, worker, sent_at=now)
+        digest_claims.release(session, *digest, worker, sent_at=now)
     session.commit()
     report.sent += 1
 
