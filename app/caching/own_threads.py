@@ -119,6 +119,8 @@ class OwnThreads:
         the same to them as to any member and comes from the store. The shape is built from
         a light query; whole comments are loaded only where rendering needs them.
         """
+        if not roots:  # the usual case on a page: nothing of theirs to put together
+            return {}
         prefix, may_write = self._shared_key()
         keep = self.edit_minutes is not None
         pieces = self._kept_own_pieces(prefix, roots) if keep else {}
